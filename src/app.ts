@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import type { Actor } from './auth/actor.js';
+import { createTokenVerifier } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { AppError, unauthenticated } from './errors.js';
+import { createApollo } from './graphql/apollo.js';
+import { makeContext, type Ctx } from './graphql/context.js';
+import { buildSchema } from './graphql/schema.js';
+import { createLogger, type Logger } from './logger.js';
+
+export type Clock = () => Date;
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  /** Injected so tests can stand at a retention boundary or a due date. */
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface App {
+  config: Config;
+  db: Database;
+  log: Logger;
+  apollo: ApolloServer<Ctx>;
+  clock: Clock;
+  /** Build a request context from an Authorization header value. */
+  contextFor(authorization: string | undefined, requestId?: string): Promise<Ctx>;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, db } = deps;
+  const log = deps.log ?? createLogger(config);
+  const clock = deps.clock ?? (() => new Date());
+  const verify = createTokenVerifier(config.jwt);
+  const apollo = createApollo(buildSchema(), config, log);
+  await apollo.start();
+
+  async function authenticate(header: string | undefined): Promise<{ actor: Actor | null; authError: AppError | null }> {
+    if (!header) return { actor: null, authError: null };
+    const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+    if (!m) return { actor: null, authError: unauthenticated("Authorization header must be 'Bearer <token>'") };
+    try {
+      return { actor: await verify(m[1]), authError: null };
+    } catch (err) {
+      if (err instanceof AppError) return { actor: null, authError: err };
+      throw err;
+    }
+  }
+
+  return {
+    config,
+    db,
+    log,
+    apollo,
+    clock,
+    async contextFor(authorization, requestId) {
+      const { actor, authError } = await authenticate(authorization);
+      return makeContext({
+        actor,
+        authError,
+        db,
+        config,
+        now: clock(),
+        requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+        log,
+      });
+    },
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a typed `Config`.
+ * Tests build their own with `loadConfig({...})`.
+ */
+const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+const DEV_PEPPER = 'dev-only-national-id-pepper';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().default('./data'),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    JWT_JWKS_URL: z.string().url().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    NATIONAL_ID_PEPPER: z.string().min(16).optional(),
+    DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+    DEMO_BORROWERS: z.coerce.number().int().min(10).max(5_000_000).default(2000),
+    DEMO_SEED: z.coerce.number().int().default(20140601),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(20000),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+    AGEING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JWT_JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
+      ctx.addIssue({ code: 'custom', message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE' });
+    }
+    if (env.NODE_ENV === 'production') {
+      if (!env.JWT_JWKS_URL && !env.JWT_SECRET) {
+        ctx.addIssue({ code: 'custom', message: 'production needs JWT_JWKS_URL (or JWT_SECRET)' });
+      }
+      if (!env.NATIONAL_ID_PEPPER) {
+        ctx.addIssue({ code: 'custom', message: 'production needs NATIONAL_ID_PEPPER' });
+      }
+    }
+  });
+
+export type JwtConfig =
+  | { mode: 'hs256'; secret: string; issuer?: string; audience?: string; isDevSecret: boolean }
+  | { mode: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  jwt: JwtConfig;
+  nationalIdPepper: string;
+  demo: { mode: 'auto' | 'off'; borrowers: number; seed: number };
+  logLevel: string;
+  limits: { maxDepth: number; maxCost: number; maxAliases: number };
+  ageingIntervalMinutes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const jwt: JwtConfig = e.JWT_JWKS_URL
+    ? { mode: 'jwks', jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER!, audience: e.JWT_AUDIENCE! }
+    : {
+        mode: 'hs256',
+        secret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+        issuer: e.JWT_ISSUER,
+        audience: e.JWT_AUDIENCE,
+        isDevSecret: !e.JWT_SECRET,
+      };
+  return {
+    env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    dbPoolSize: e.DB_POOL_SIZE,
+    jwt,
+    nationalIdPepper: e.NATIONAL_ID_PEPPER ?? DEV_PEPPER,
+    demo: { mode: e.DEMO_DATA, borrowers: e.DEMO_BORROWERS, seed: e.DEMO_SEED },
+    logLevel: e.LOG_LEVEL,
+    limits: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxCost: e.GRAPHQL_MAX_COST, maxAliases: e.GRAPHQL_MAX_ALIASES },
+    ageingIntervalMinutes: e.AGEING_INTERVAL_MINUTES,
+  };
+}
+
+/** For scripts and main: parse or exit with a readable message (no stack trace). */
+export function loadConfigOrExit(source: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Test runner mode flag, read here so tests never touch process.env directly. */
+export const testDatabaseUrl = (): string | undefined => process.env.DATABASE_URL || undefined;

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Stores accept either the database or an open transaction. */
+export type Executor = Orm | Tx;
+
+export interface Database {
+  orm: Orm;
+  driver: 'pglite' | 'postgres';
+  /** Statements sent through drizzle since open; tests use it to prove batching. */
+  stats: { statements: number };
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface OpenOptions {
+  url?: string;
+  /** PGlite data directory; `memory://` or undefined for in-memory. */
+  dataDir?: string;
+  poolSize?: number;
+  /** PGlite only: start from a dumped data directory (tests use a pre-migrated one). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const stats = { statements: 0 };
+  const logger = { logQuery: () => void stats.statements++ };
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.url, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      // numeric and bigint stay strings: money is never a JS float
+      types: {},
+      connection: { application_name: 'credit-share' },
+    });
+    const orm = drizzle({ client, schema, logger }) as unknown as Orm;
+    return { orm, driver: 'postgres', stats, close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let dataDir = opts.dataDir;
+  if (dataDir && !dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  const orm = drizzle({ client, schema, logger }) as unknown as Orm;
+  return { orm, driver: 'pglite', stats, close: () => client.close() };
+}
+
+/**
+ * Raw SQL rows, whichever driver answered (postgres.js returns an array, PGlite `{rows}`).
+ * Pass instants as ISO strings in raw SQL: drizzle leaves postgres.js without a Date serializer.
+ */
+export async function rows<T = Record<string, unknown>>(q: Executor, query: SQL): Promise<T[]> {
+  const r: any = await q.execute(query);
+  return (Array.isArray(r) ? r : r.rows) as T[];
+}
+
+export async function one<T = Record<string, unknown>>(q: Executor, query: SQL): Promise<T | undefined> {
+  return (await rows<T>(q, query))[0];
+}

@@ -1,0 +1,13 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { openDatabase, type Database } from './client.js';
+import { migrateDatabase } from './migrate.js';
+
+/** The configured database (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR), migrated. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  const db = config.databaseUrl
+    ? await openDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize })
+    : await openDatabase({ dataDir: path.resolve(config.dataDir, 'pglite') });
+  await migrateDatabase(db);
+  return db;
+}

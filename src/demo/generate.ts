@@ -1,0 +1,305 @@
+import { Decimal } from 'decimal.js';
+import type { AccountKind, AccountStatus, BorrowerCategory, ConsentPurpose } from '../domain.js';
+import { hashNationalId, maskNationalId, residentIdCheckDigit, usccCheckChar } from '../identity.js';
+import { STATUS_CODE, HISTORY_MONTHS } from '../modules/credit/rules.js';
+import { addDays, addMonths, businessDate, monthOf, monthsBetween } from '../time.js';
+import { COUNTIES, FIRM_WORDS, GIVEN, SECTOR_WORD, SECTORS_BY_CATEGORY, SURNAMES } from './places.js';
+import { Rng } from './random.js';
+
+export const DEMO_INSTITUTIONS = [
+  { id: 'zjk-finance-bureau', kind: 'GOVERNMENT', name: '张家口市财政局 (demo)' },
+  { id: 'saibei-rural-bank', kind: 'BANK', name: '塞北农村商业银行' },
+  { id: 'chongli-city-bank', kind: 'BANK', name: '崇礼城市银行' },
+  { id: 'zhangyuan-village-bank', kind: 'BANK', name: '张垣村镇银行' },
+  { id: 'great-wall-mutual', kind: 'INSURER', name: '长城互助财产保险' },
+  { id: 'bashang-insurance', kind: 'INSURER', name: '坝上财产保险' },
+] as const;
+
+const BANKS = DEMO_INSTITUTIONS.filter((i) => i.kind === 'BANK').map((i) => i.id);
+const INSURERS = DEMO_INSTITUTIONS.filter((i) => i.kind === 'INSURER').map((i) => i.id);
+const BANK_WEIGHTS: [string, number][] = [
+  [BANKS[0], 5],
+  [BANKS[1], 3],
+  [BANKS[2], 2],
+];
+const INSURER_WEIGHTS: [string, number][] = [
+  [INSURERS[0], 6],
+  [INSURERS[1], 4],
+];
+
+export const CATEGORY_CAP: Record<BorrowerCategory, number> = {
+  STARTUP_MICRO_ENTERPRISE: 300_000,
+  RURAL_HOUSEHOLD: 200_000,
+  INDIVIDUAL_ENTREPRENEUR: 100_000,
+};
+
+export interface DemoOptions {
+  seed: number;
+  borrowers: number;
+  /** The instant the data is generated "as of"; dates are placed relative to it. */
+  asOf: Date;
+  pepper: string;
+  /** Fixed number of furnished accounts per borrower (benchmarks); otherwise 1 to 4, as in life. */
+  accountsPerBorrower?: number;
+  /** Fixed number of inquiries per borrower (benchmarks). */
+  inquiriesPerBorrower?: number;
+  /** Give every borrower an active consent to every bank and insurer (benchmarks). */
+  consentAll?: boolean;
+}
+
+export interface BorrowerRow {
+  id: string;
+  name: string;
+  category: BorrowerCategory;
+  national_id_hash: string;
+  national_id_masked: string;
+  county: string;
+  sector: string;
+  registered_on: string;
+  created_at: string;
+}
+export interface AccountRow {
+  id: string;
+  institution_id: string;
+  borrower_id: string;
+  account_ref: string;
+  kind: AccountKind;
+  original_amount: string;
+  balance: string;
+  opened_on: string;
+  closed_on: string | null;
+  status: AccountStatus;
+  status_month: string;
+  payment_history: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface ConsentRow {
+  id: string;
+  borrower_id: string;
+  institution_id: string;
+  purpose: ConsentPurpose;
+  granted_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+export interface InquiryRow {
+  id: string;
+  borrower_id: string;
+  institution_id: string;
+  user_id: string;
+  purpose: ConsentPurpose;
+  consent_id: string;
+  inquired_at: string;
+}
+export interface CustomerRow {
+  institution_id: string;
+  borrower_id: string;
+  since: string;
+}
+
+export interface BorrowerBundle {
+  borrower: BorrowerRow;
+  /** Plain national id: only for the demo printout, never stored. */
+  nationalId: string;
+  customers: CustomerRow[];
+  accounts: AccountRow[];
+  consents: ConsentRow[];
+  inquiries: InquiryRow[];
+}
+
+type Behaviour = 'CLEAN' | 'LATE_30' | 'LATE_60_90' | 'OVERDUE_NOW' | 'DEFAULTED' | 'DEFAULTED_LONG_AGO';
+const BEHAVIOURS: [Behaviour, number][] = [
+  ['CLEAN', 80],
+  ['LATE_30', 9],
+  ['LATE_60_90', 4],
+  ['OVERDUE_NOW', 3],
+  ['DEFAULTED', 3],
+  ['DEFAULTED_LONG_AGO', 1],
+];
+
+const DPD: AccountStatus[] = ['DPD_30', 'DPD_60', 'DPD_90', 'DPD_120', 'DPD_150', 'DPD_180_PLUS'];
+
+function personName(rng: Rng) {
+  return rng.pick([...SURNAMES]) + rng.pick([...GIVEN]) + (rng.chance(0.6) ? rng.pick([...GIVEN]) : '');
+}
+
+function residentId(rng: Rng, countyCode: string, seq: number): string {
+  const birth = `${rng.int(1962, 2002)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
+  const first17 = `${countyCode}${birth}${String(seq % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckDigit(first17);
+}
+
+function uscc(countyCode: string, seq: number): string {
+  const org = String(seq).padStart(8, '0').slice(-8) + '1';
+  const first17 = `91${countyCode}${org}`;
+  return first17 + usccCheckChar(first17);
+}
+
+/** A 24-month history, most recent first, for an account `months` old behaving as `b`. */
+function history(rng: Rng, months: number, b: Behaviour, closedBy: AccountStatus | null): string {
+  const n = Math.max(1, Math.min(months + 1, HISTORY_MONTHS));
+  const codes = Array.from({ length: n }, () => STATUS_CODE.CURRENT);
+  if (b === 'LATE_30' && n > 2) codes[rng.int(1, n - 1)] = STATUS_CODE.DPD_30;
+  if (b === 'LATE_60_90' && n > 4) {
+    const at = rng.int(1, n - 3);
+    const depth = rng.int(2, 3);
+    for (let k = 0; k < depth; k++) codes[at + k] = STATUS_CODE[DPD[depth - 1 - k]];
+  }
+  if (b === 'OVERDUE_NOW') {
+    const depth = Math.min(rng.int(1, 3), n);
+    for (let k = 0; k < depth; k++) codes[k] = STATUS_CODE[DPD[depth - 1 - k]];
+  }
+  if (b === 'DEFAULTED' || b === 'DEFAULTED_LONG_AGO') {
+    const depth = Math.min(n - 1, 6);
+    for (let k = 0; k < depth; k++) codes[k + 1] = STATUS_CODE[DPD[depth - 1 - k]];
+  }
+  if (closedBy) codes[0] = STATUS_CODE[closedBy];
+  return codes.join('');
+}
+
+function roundThousands(x: number) {
+  return new Decimal(Math.max(10_000, Math.round(x / 1000) * 1000)).toFixed(2);
+}
+
+export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle> {
+  const rng = new Rng(opts.seed);
+  const today = businessDate(opts.asOf);
+  const nowIso = opts.asOf.toISOString();
+  const categories: [BorrowerCategory, number][] = [
+    ['STARTUP_MICRO_ENTERPRISE', 35],
+    ['RURAL_HOUSEHOLD', 40],
+    ['INDIVIDUAL_ENTREPRENEUR', 25],
+  ];
+  const countyTable = COUNTIES.map((c) => [c, c.weight] as const);
+  for (let i = 0; i < opts.borrowers; i++) {
+    const category = rng.weighted(categories);
+    const county = rng.weighted(countyTable);
+    const sector = rng.weighted(SECTORS_BY_CATEGORY[category] as unknown as [string, number][]);
+    const enterprise = category === 'STARTUP_MICRO_ENTERPRISE';
+    const nationalId = enterprise ? uscc(county.code, i + 1) : residentId(rng, county.code, i);
+    const name = enterprise
+      ? `${county.name.replace(/[区县]$/, '')}${rng.pick(FIRM_WORDS)}${SECTOR_WORD[sector]}有限公司`
+      : personName(rng);
+    const yearsTrading = enterprise ? rng.int(0, 3) : category === 'RURAL_HOUSEHOLD' ? rng.int(1, 20) : rng.int(0, 5);
+    const registeredOn = addDays(today, -(yearsTrading * 365 + rng.int(30, 330)));
+    const id = rng.uuid();
+    const borrower: BorrowerRow = {
+      id,
+      name,
+      category,
+      national_id_hash: hashNationalId(nationalId, opts.pepper),
+      national_id_masked: maskNationalId(nationalId),
+      county: county.name,
+      sector,
+      registered_on: registeredOn,
+      created_at: nowIso,
+    };
+    const bank = rng.weighted(BANK_WEIGHTS);
+    const insurer = rng.weighted(INSURER_WEIGHTS);
+    const behaviour = rng.weighted(BEHAVIOURS);
+    const accounts: AccountRow[] = [];
+    const count = opts.accountsPerBorrower ?? rng.weighted([[1, 3], [2, 5], [3, 2], [4, 1]] as [number, number][]);
+    for (let k = 0; k < count; k++) {
+      const inst = k % 2 === 0 ? (k === 0 ? bank : rng.pick(BANKS)) : k === 1 ? insurer : rng.pick(INSURERS);
+      const kind: AccountKind = k % 2 === 0 ? 'LOAN' : 'INSURANCE_POLICY';
+      // only the first account carries the borrower's adverse behaviour; others are clean or mildly late
+      const b: Behaviour = k === 0 ? behaviour : rng.chance(0.9) ? 'CLEAN' : 'LATE_30';
+      const longAgo = b === 'DEFAULTED_LONG_AGO';
+      const age = longAgo ? rng.int(72, 96) : rng.int(1, 36);
+      const openedOn = addDays(addMonths(today, -age), -rng.int(0, 27));
+      const amount = roundThousands(CATEGORY_CAP[category] * (0.2 + rng.next() * 0.8));
+      const term = 12;
+      let status: AccountStatus = 'CURRENT';
+      let closedOn: string | null = null;
+      let balance = new Decimal(amount);
+      let statusMonth = monthOf(today);
+      if (b === 'DEFAULTED' || longAgo) {
+        status = kind === 'LOAN' ? (rng.chance(0.5) ? 'CHARGED_OFF' : 'CLAIM_PAID_BY_INSURER') : 'CLAIM_PAID_BY_INSURER';
+        const defaultedAfter = Math.min(age, rng.int(7, 12));
+        closedOn = addMonths(openedOn, defaultedAfter);
+        if (closedOn > today) closedOn = today;
+        statusMonth = monthOf(closedOn);
+        balance = balance.mul(0.5 + rng.next() * 0.5).toDecimalPlaces(2);
+      } else if (age > term) {
+        status = 'PAID';
+        closedOn = addMonths(openedOn, term);
+        statusMonth = monthOf(closedOn);
+        balance = new Decimal(0);
+      } else if (b === 'OVERDUE_NOW') {
+        status = DPD[rng.int(0, 2)];
+      } else if (rng.chance(0.4)) {
+        balance = balance.mul(term - age).div(term).toDecimalPlaces(2);
+      }
+      const months = monthsBetween(monthOf(openedOn), statusMonth);
+      let pattern = history(rng, months, b, closedOn ? status : null);
+      if (b === 'OVERDUE_NOW' && !closedOn) pattern = STATUS_CODE[status] + pattern.slice(1);
+      accounts.push({
+        id: rng.uuid(),
+        institution_id: inst,
+        borrower_id: id,
+        account_ref: `${kind === 'LOAN' ? 'LN' : 'PL'}-${String(i + 1).padStart(7, '0')}-${k + 1}`,
+        kind,
+        original_amount: amount,
+        balance: balance.toFixed(2),
+        opened_on: openedOn,
+        closed_on: closedOn,
+        status,
+        status_month: statusMonth,
+        payment_history: pattern,
+        created_at: nowIso,
+        updated_at: nowIso,
+      });
+    }
+    const customerSince = new Map<string, string>();
+    for (const a of accounts) if (!customerSince.has(a.institution_id)) customerSince.set(a.institution_id, `${a.opened_on}T02:00:00.000Z`);
+    const consents: ConsentRow[] = [];
+    const inquiries: InquiryRow[] = [];
+    const consentTo = (institution: string, purpose: ConsentPurpose, state: 'active' | 'expired' | 'revoked') => {
+      const granted = new Date(opts.asOf.getTime() - rng.int(5, 120) * 86_400_000);
+      const expires =
+        state === 'expired'
+          ? new Date(opts.asOf.getTime() - rng.int(1, 4) * 86_400_000)
+          : new Date(opts.asOf.getTime() + rng.int(30, 365) * 86_400_000);
+      const c: ConsentRow = {
+        id: rng.uuid(),
+        borrower_id: id,
+        institution_id: institution,
+        purpose,
+        granted_at: granted.toISOString(),
+        expires_at: expires.toISOString(),
+        revoked_at: state === 'revoked' ? new Date(opts.asOf.getTime() - 86_400_000).toISOString() : null,
+      };
+      consents.push(c);
+      if (!customerSince.has(institution)) customerSince.set(institution, c.granted_at);
+      return c;
+    };
+    if (opts.consentAll) {
+      for (const b of BANKS) consentTo(b, 'LOAN_APPLICATION', 'active');
+      for (const ins of INSURERS) consentTo(ins, 'UNDERWRITING', 'active');
+    } else if (rng.chance(0.35)) {
+      consentTo(bank, 'LOAN_APPLICATION', 'active');
+      consentTo(insurer, 'UNDERWRITING', 'active');
+      if (rng.chance(0.3)) consentTo(bank, 'POST_LOAN_MANAGEMENT', 'active');
+    } else if (rng.chance(0.08)) {
+      consentTo(bank, 'LOAN_APPLICATION', rng.chance(0.6) ? 'expired' : 'revoked');
+    }
+    const active = consents.filter((c) => c.revoked_at === null && c.expires_at > nowIso);
+    const nInq = opts.inquiriesPerBorrower ?? (active.length ? rng.int(0, 3) : 0);
+    for (let q = 0; q < nInq && active.length; q++) {
+      const c = active[q % active.length];
+      const at = new Date(Math.max(Date.parse(c.granted_at), opts.asOf.getTime() - rng.int(1, 170) * 86_400_000) + rng.int(0, 36_000) * 1000);
+      inquiries.push({
+        id: rng.uuid(),
+        borrower_id: id,
+        institution_id: c.institution_id,
+        user_id: `${c.institution_id}-officer-${rng.int(1, 9)}`,
+        purpose: c.purpose,
+        consent_id: c.id,
+        inquired_at: (at > opts.asOf ? opts.asOf : at).toISOString(),
+      });
+    }
+    const customers = [...customerSince].map(([institution_id, since]) => ({ institution_id, borrower_id: id, since }));
+    yield { borrower, nationalId, customers, accounts, consents, inquiries };
+  }
+}

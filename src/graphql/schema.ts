@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { applyMiddleware } from 'graphql-middleware';
+import type { GraphQLSchema } from 'graphql';
+import { baseRules, buildPermissions, type RuleTree } from '../permissions.js';
+import { scalarResolvers } from './scalars.js';
+import { resolvers as institutions } from '../modules/institutions/resolvers.js';
+import { resolvers as credit } from '../modules/credit/resolvers.js';
+import { resolvers as disputes } from '../modules/disputes/resolvers.js';
+import { resolvers as audit } from '../modules/audit/resolvers.js';
+
+export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
+
+export function loadTypeDefs(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'common.graphql' ? -1 : b === 'common.graphql' ? 1 : a.localeCompare(b)))
+    .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
+}
+
+const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit];
+const moduleRules: RuleTree[] = [baseRules];
+
+function mergeRules(trees: RuleTree[]): RuleTree {
+  const out: RuleTree = {};
+  for (const t of trees) for (const [type, fields] of Object.entries(t)) out[type] = { ...(out[type] ?? {}), ...fields };
+  return out;
+}
+
+/** The executable schema with graphql-shield applied over every field. */
+export function buildSchema(): GraphQLSchema {
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: moduleResolvers as any });
+  return applyMiddleware(schema, buildPermissions(mergeRules(moduleRules)));
+}

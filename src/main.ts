@@ -1,0 +1,54 @@
+import { createApp } from './app.js';
+import { loadConfigOrExit } from './config.js';
+import { openConfiguredDatabase } from './db/open.js';
+import { hasData, loadDemoData } from './demo/load.js';
+import { demoLogins } from './demo/tokens.js';
+import { createHttpServer, listen } from './http/server.js';
+import { createLogger } from './logger.js';
+
+// start: config → db → migrate → (demo data) → HTTP server
+const config = loadConfigOrExit();
+const log = createLogger(config);
+const started = Date.now();
+const db = await openConfiguredDatabase(config);
+log.info({ driver: db.driver, ms: Date.now() - started }, 'database migrated');
+
+if (config.demo.mode === 'auto' && !(await hasData(db))) {
+  const t = Date.now();
+  const s = await loadDemoData(db, {
+    seed: config.demo.seed,
+    borrowers: config.demo.borrowers,
+    asOf: new Date(),
+    pepper: config.nationalIdPepper,
+  });
+  log.info({ ...s, sample: undefined, ms: Date.now() - t }, 'demo data loaded');
+}
+
+const app = await createApp({ config, db, log });
+const server = createHttpServer(app);
+const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+  console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
+  process.exit(1);
+});
+const url = `http://localhost:${port}/graphql`;
+
+const lines = [`\nCredit-information platform ready in ${Date.now() - started} ms (${db.driver}).`, `GraphQL: ${url}`];
+if (config.jwt.mode === 'hs256' && config.jwt.isDevSecret) {
+  lines.push('\nDevelopment tokens (dev secret; valid 30 days). Send as  Authorization: Bearer <token>');
+  for (const l of await demoLogins(config, db)) lines.push(`\n  ${l.role.padEnd(10)} ${l.note}\n  ${l.token}`);
+  lines.push('\nMore: npm run token -- --role BANK --inst saibei-rural-bank   (see README)');
+}
+console.log(lines.join('\n'));
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  server.close();
+  await app.stop();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

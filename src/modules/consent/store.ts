@@ -1,0 +1,33 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { consents } from '../../db/schema/index.js';
+
+export type ConsentRow = typeof consents.$inferSelect;
+
+export async function insertConsent(tx: Executor, values: typeof consents.$inferInsert): Promise<ConsentRow> {
+  const [c] = await tx.insert(consents).values(values).returning();
+  return c;
+}
+
+/** The borrower's own consent, locked; undefined if it is not theirs. */
+export async function lockOwnConsent(tx: Executor, id: string, borrowerId: string) {
+  const [c] = await tx
+    .select()
+    .from(consents)
+    .where(and(eq(consents.id, id), eq(consents.borrowerId, borrowerId)))
+    .for('update');
+  return c;
+}
+
+export async function revoke(tx: Executor, id: string, at: Date): Promise<ConsentRow> {
+  const [c] = await tx
+    .update(consents)
+    .set({ revokedAt: at })
+    .where(and(eq(consents.id, id), isNull(consents.revokedAt)))
+    .returning();
+  return c;
+}
+
+export async function consentsOf(db: Executor, borrowerId: string) {
+  return db.select().from(consents).where(eq(consents.borrowerId, borrowerId)).orderBy(desc(consents.grantedAt));
+}

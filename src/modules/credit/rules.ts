@@ -1,0 +1,181 @@
+import { Decimal } from 'decimal.js';
+import type { AccountStatus } from '../../domain.js';
+import { addMonths, addYears, businessDate, monthOf, monthsBetween } from '../../time.js';
+
+/** One character per month in the payment history (after Metro 2's payment history profile). */
+export const STATUS_CODE: Record<AccountStatus, string> = {
+  CURRENT: '0',
+  DPD_30: '1',
+  DPD_60: '2',
+  DPD_90: '3',
+  DPD_120: '4',
+  DPD_150: '5',
+  DPD_180_PLUS: '6',
+  PAID: 'P',
+  CHARGED_OFF: 'L',
+  CLAIM_PAID_BY_INSURER: 'C',
+  IN_COLLECTION: 'G',
+};
+export const NOT_REPORTED = '-';
+const CODE_STATUS = Object.fromEntries(Object.entries(STATUS_CODE).map(([s, c]) => [c, s])) as Record<string, AccountStatus>;
+
+export const HISTORY_MONTHS = 24;
+
+/** Higher is worse. Paid and current are not adverse. */
+export const STATUS_SEVERITY: Record<AccountStatus, number> = {
+  CURRENT: 0,
+  PAID: 0,
+  DPD_30: 1,
+  DPD_60: 2,
+  DPD_90: 3,
+  DPD_120: 4,
+  DPD_150: 5,
+  DPD_180_PLUS: 6,
+  IN_COLLECTION: 7,
+  CLAIM_PAID_BY_INSURER: 8,
+  CHARGED_OFF: 9,
+};
+
+export const isNegativeStatus = (s: AccountStatus) => STATUS_SEVERITY[s] > 0;
+export const NEGATIVE_STATUSES = (Object.keys(STATUS_SEVERITY) as AccountStatus[]).filter(isNegativeStatus);
+
+/** Statuses after which an account no longer runs (no balance is expected to move). */
+export const CLOSED_STATUSES: readonly AccountStatus[] = ['PAID', 'CHARGED_OFF', 'CLAIM_PAID_BY_INSURER'];
+
+export function worseOf(a: AccountStatus | null, b: AccountStatus | null): AccountStatus | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return STATUS_SEVERITY[b] > STATUS_SEVERITY[a] ? b : a;
+}
+
+/**
+ * Records `status` for `month` in a payment history that starts (most recent first) at
+ * `historyMonth`. A later month shifts the history, filling unreported months with '-';
+ * the same month overwrites. Returns null for a month before the history's start: past
+ * months are corrected through disputes, not re-furnishing.
+ */
+export function recordMonthlyStatus(
+  history: string | null,
+  historyMonth: string | null,
+  month: string,
+  status: AccountStatus,
+): { history: string; historyMonth: string } | null {
+  const m = monthOf(month);
+  const code = STATUS_CODE[status];
+  if (history === null || historyMonth === null) return { history: code, historyMonth: m };
+  const gap = monthsBetween(historyMonth, m);
+  if (gap < 0) return null;
+  if (gap === 0) return { history: code + history.slice(1), historyMonth: m };
+  const filled = code + NOT_REPORTED.repeat(gap - 1) + history;
+  return { history: filled.slice(0, HISTORY_MONTHS), historyMonth: m };
+}
+
+export interface StatusMonth {
+  month: string;
+  status: AccountStatus | null;
+}
+
+/** The 24 months ending with the current month, most recent first; null where nothing was reported. */
+export function statusHistory(history: string, historyMonth: string, now: Date): StatusMonth[] {
+  const current = monthOf(businessDate(now));
+  const out: StatusMonth[] = [];
+  for (let i = 0; i < HISTORY_MONTHS; i++) {
+    const month = addMonths(current, -i);
+    const idx = monthsBetween(month, historyMonth);
+    const code = idx >= 0 && idx < history.length ? history[idx] : NOT_REPORTED;
+    out.push({ month, status: CODE_STATUS[code] ?? null });
+  }
+  return out;
+}
+
+export function worstStatusIn24Months(history: string, historyMonth: string, now: Date): AccountStatus | null {
+  let worst: AccountStatus | null = null;
+  for (const m of statusHistory(history, historyMonth, now)) worst = worseOf(worst, m.status);
+  return worst;
+}
+
+/** 征信业管理条例 art. 16: adverse information is kept 5 years from the end of the behaviour. */
+export const NEGATIVE_RETENTION_YEARS = 5;
+
+/** An adverse record whose behaviour ended on or before this date is no longer shown. */
+export function retentionCutoff(now: Date): string {
+  return addYears(businessDate(now), -NEGATIVE_RETENTION_YEARS);
+}
+
+/**
+ * An account in an adverse status is still behaving adversely while open; its behaviour
+ * ended when it closed. Shown until 5 years after that day.
+ */
+export function isAccountVisible(a: { status: AccountStatus; closedOn: string | null }, now: Date): boolean {
+  if (!isNegativeStatus(a.status) || a.closedOn === null) return true;
+  return a.closedOn > retentionCutoff(now);
+}
+
+export function isConsentActive(
+  c: { grantedAt: Date; expiresAt: Date; revokedAt: Date | null },
+  now: Date,
+): boolean {
+  return c.revokedAt === null && c.grantedAt.getTime() <= now.getTime() && now.getTime() < c.expiresAt.getTime();
+}
+
+/** The longest consent a borrower may give in one grant: the longest programme term. */
+export const MAX_CONSENT_YEARS = 5;
+
+export function consentExpiryProblem(expiresAt: Date, now: Date): string | null {
+  if (expiresAt.getTime() <= now.getTime()) return 'expiresAt must be in the future';
+  const limit = new Date(now);
+  limit.setUTCFullYear(limit.getUTCFullYear() + MAX_CONSENT_YEARS);
+  if (expiresAt.getTime() > limit.getTime()) return `a consent may last at most ${MAX_CONSENT_YEARS} years`;
+  return null;
+}
+
+/** Inquiries are a risk signal over the last 6 months. */
+export function inquiryWindowStart(now: Date): Date {
+  const d = new Date(now);
+  d.setUTCMonth(d.getUTCMonth() - 6);
+  return d;
+}
+
+/** The furnisher answers a dispute within 20 days. */
+export const DISPUTE_ANSWER_DAYS = 20;
+export function disputeDueAt(filedAt: Date): Date {
+  return new Date(filedAt.getTime() + DISPUTE_ANSWER_DAYS * 24 * 3600 * 1000);
+}
+export const isDisputeOverdue = (d: { status: string; dueAt: Date }, now: Date) =>
+  d.status === 'OPEN' && now.getTime() > d.dueAt.getTime();
+
+export interface SummaryAccount {
+  status: AccountStatus;
+  closedOn: string | null;
+  balance: string;
+  paymentHistory: string;
+  statusMonth: string;
+  disputed: boolean;
+}
+
+export interface CreditSummary {
+  openAccounts: number;
+  totalBalance: string;
+  worstStatus24Months: AccountStatus | null;
+  inquiriesLast6Months: number;
+  disputedAccounts: number;
+}
+
+export const isOpenAccount = (a: { status: AccountStatus; closedOn: string | null }) =>
+  a.closedOn === null && !CLOSED_STATUSES.includes(a.status);
+
+export function summarize(accounts: SummaryAccount[], inquiriesLast6Months: number, now: Date): CreditSummary {
+  let open = 0;
+  let total = new Decimal(0);
+  let worst: AccountStatus | null = null;
+  let disputed = 0;
+  for (const a of accounts) {
+    if (isOpenAccount(a)) {
+      open++;
+      total = total.plus(a.balance);
+    }
+    worst = worseOf(worst, worstStatusIn24Months(a.paymentHistory, a.statusMonth, now));
+    if (a.disputed) disputed++;
+  }
+  return { openAccounts: open, totalBalance: total.toFixed(2), worstStatus24Months: worst, inquiriesLast6Months, disputedAccounts: disputed };
+}

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { requireBorrower, requireInstitution } from '../../auth/policy.js';
+import { CONSENT_PURPOSES, BORROWER_CATEGORIES, type ConsentPurpose } from '../../domain.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors.js';
+import type { Ctx } from '../../graphql/context.js';
+import { hashNationalId, isValidNationalId, maskNationalId, normalizeNationalId } from '../../identity.js';
+import { businessDate, isValidDate, monthOf } from '../../time.js';
+import { decodeCursor, encodeCursor, pageSize, parse, text, uuid } from '../../validation.js';
+import { appendAudit } from '../audit/store.js';
+import { checkRecord, type FurnishedRecord, type RecordProblem } from './furnishing.js';
+import {
+  inquiryWindowStart,
+  NEGATIVE_STATUSES,
+  recordMonthlyStatus,
+  retentionCutoff,
+  summarize,
+} from './rules.js';
+import * as store from './store.js';
+
+/** Same words whether the borrower is unknown or simply has not consented: no existence oracle. */
+export const NO_CONSENT = 'No active consent from this borrower for this institution and purpose';
+
+function profileFromRow(row: store.ProfileRow, now: Date) {
+  const accounts = row.accounts ?? [];
+  return {
+    borrower: row.borrower!,
+    accounts,
+    inquiries: row.inquiries ?? [],
+    summary: summarize(
+      accounts.map((a) => ({ ...a, disputed: a.dispute !== null })),
+      row.inquiries_6m,
+      now,
+    ),
+    generatedAt: now,
+  };
+}
+
+function profileRead(ctx: Ctx, borrowerId: string) {
+  const historyStart = new Date(ctx.now);
+  historyStart.setUTCMonth(historyStart.getUTCMonth() - 24);
+  return {
+    borrowerId,
+    now: ctx.now,
+    retentionCutoff: retentionCutoff(ctx.now),
+    inquiryWindowStart: inquiryWindowStart(ctx.now),
+    inquiryHistoryStart: historyStart,
+    negativeStatuses: NEGATIVE_STATUSES,
+    audit: {
+      requestId: ctx.requestId,
+      userId: ctx.actor!.userId,
+      role: ctx.actor!.role,
+      institutionId: ctx.actor!.institutionId ?? null,
+      borrowerActorId: ctx.actor!.borrowerId ?? null,
+    },
+  };
+}
+
+const profileArgs = z.object({ borrowerId: uuid, purpose: z.enum(CONSENT_PURPOSES) });
+
+export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpose: ConsentPurpose }) {
+  const actor = requireInstitution(ctx);
+  const { borrowerId, purpose } = parse(profileArgs, args);
+  const row = await store.readProfile(ctx.db.orm, {
+    ...profileRead(ctx, borrowerId),
+    institutionRead: { institutionId: actor.institutionId, purpose },
+  });
+  if (!row?.allowed) throw forbidden(NO_CONSENT);
+  return profileFromRow(row, ctx.now);
+}
+
+export async function myCreditProfile(ctx: Ctx) {
+  const actor = requireBorrower(ctx);
+  const row = await store.readProfile(ctx.db.orm, profileRead(ctx, actor.borrowerId));
+  if (!row?.allowed) throw notFound('Borrower');
+  return profileFromRow(row, ctx.now);
+}
+
+const pageArgs = z.object({ first: pageSize(100), after: z.string().nullish() });
+
+export async function customers(ctx: Ctx, args: { first: number; after?: string | null }) {
+  const actor = requireInstitution(ctx);
+  const { first, after } = parse(pageArgs, args);
+  const afterId = decodeCursor(after, (s) => uuid.safeParse(s).success);
+  const page = await store.customerPage(ctx.db.orm, actor.institutionId, afterId, first + 1);
+  const nodes = page.slice(0, first);
+  if (nodes.length) {
+    await appendAudit(ctx.db.orm, ctx, {
+      action: 'credit.customers.read',
+      targetType: 'institution',
+      targetId: actor.institutionId,
+      detail: { borrowerIds: nodes.map((n) => n.borrower.id) },
+    });
+  }
+  return {
+    nodes: nodes.map((n) => ({ ...n, institutionId: actor.institutionId })),
+    pageInfo: { hasNextPage: page.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1].borrower.id) : null },
+  };
+}
+
+const registerInput = z.object({
+  name: text(200),
+  nationalId: z
+    .string()
+    .transform(normalizeNationalId)
+    .refine(isValidNationalId, 'is not a valid resident identity number or unified social credit code'),
+  category: z.enum(BORROWER_CATEGORIES),
+  county: text(100),
+  sector: text(100),
+  registeredOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD'),
+});
+
+export async function registerBorrower(ctx: Ctx, input: unknown) {
+  const actor = requireInstitution(ctx);
+  const b = parse(registerInput, input, 'input');
+  if (b.registeredOn > businessDate(ctx.now)) throw badInput('input.registeredOn is in the future', { field: 'input.registeredOn' });
+  const hash = hashNationalId(b.nationalId, ctx.config.nationalIdPepper);
+  return ctx.db.orm.transaction(async (tx) => {
+    let borrower = await store.insertBorrower(tx, {
+      name: b.name,
+      category: b.category,
+      nationalIdHash: hash,
+      nationalIdMasked: maskNationalId(b.nationalId),
+      county: b.county,
+      sector: b.sector,
+      registeredOn: b.registeredOn,
+      createdAt: ctx.now,
+    });
+    const created = !!borrower;
+    if (!borrower) {
+      borrower = (await store.findBorrowerByIdHash(tx, hash))!;
+      if (borrower.name !== b.name) throw conflict('The identity number is registered under a different name');
+    }
+    await store.linkCustomer(tx, actor.institutionId, borrower.id, ctx.now);
+    await appendAudit(tx, ctx, {
+      action: created ? 'borrower.registered' : 'borrower.linked',
+      targetType: 'borrower',
+      targetId: borrower.id,
+      borrowerId: borrower.id,
+    });
+    return borrower;
+  });
+}
+
+const MAX_BATCH = 1000;
+
+export async function furnishCreditRecords(ctx: Ctx, records: FurnishedRecord[]) {
+  const actor = requireInstitution(ctx);
+  if (!Array.isArray(records) || records.length === 0) throw badInput('records must not be empty', { field: 'records' });
+  if (records.length > MAX_BATCH) throw badInput(`at most ${MAX_BATCH} records per batch`, { field: 'records' });
+  const today = businessDate(ctx.now);
+  const problems: RecordProblem[] = [];
+  const seen = new Map<string, number>();
+  records.forEach((r, i) => {
+    if (!uuid.safeParse(r.borrowerId).success) problems.push({ index: i, field: 'borrowerId', reason: 'must be a valid id' });
+    problems.push(...checkRecord(r, i, actor.role, today));
+    const prior = seen.get(r.accountRef);
+    if (prior !== undefined) problems.push({ index: i, field: 'accountRef', reason: `repeats record ${prior} in this batch` });
+    seen.set(r.accountRef, i);
+  });
+  if (problems.length) throw rejectBatch(problems);
+
+  return ctx.db.orm.transaction(async (tx) => {
+    const borrowerIds = [...new Set(records.map((r) => r.borrowerId))];
+    const customers = await store.customerIds(tx, actor.institutionId, borrowerIds);
+    const existing = new Map((await store.lockOwnAccounts(tx, actor.institutionId, records.map((r) => r.accountRef))).map((a) => [a.accountRef, a]));
+    const rows: store.NewAccountRow[] = [];
+    records.forEach((r, i) => {
+      if (!customers.has(r.borrowerId)) {
+        problems.push({ index: i, field: 'borrowerId', reason: 'not found or not a customer of your institution' });
+        return;
+      }
+      const prev = existing.get(r.accountRef);
+      if (prev && (prev.borrowerId !== r.borrowerId || prev.kind !== r.kind)) {
+        problems.push({ index: i, field: 'accountRef', reason: 'already furnished for a different borrower or account kind' });
+        return;
+      }
+      const month = monthOf(r.statusMonth ?? today);
+      const next = recordMonthlyStatus(prev?.paymentHistory ?? null, prev?.statusMonth ?? null, month, r.status);
+      if (!next) {
+        problems.push({ index: i, field: 'statusMonth', reason: `is before the last reported month ${prev!.statusMonth.slice(0, 7)}; dispute past months instead` });
+        return;
+      }
+      if (prev?.deletedAt) {
+        problems.push({ index: i, field: 'accountRef', reason: 'was deleted after a dispute and cannot be re-furnished' });
+        return;
+      }
+      rows.push({
+        institutionId: actor.institutionId,
+        borrowerId: r.borrowerId,
+        accountRef: r.accountRef,
+        kind: r.kind,
+        originalAmount: r.originalAmount,
+        balance: r.balance,
+        openedOn: r.openedOn,
+        closedOn: r.closedOn ?? null,
+        status: r.status,
+        statusMonth: next.historyMonth,
+        paymentHistory: next.history,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      });
+    });
+    if (problems.length) throw rejectBatch(problems);
+    const saved = await store.upsertAccounts(tx, rows);
+    await appendAudit(
+      tx,
+      ctx,
+      saved.map((a) => ({
+        action: existing.has(a.accountRef) ? 'credit.account.updated' : 'credit.account.created',
+        targetType: 'credit_account',
+        targetId: a.id,
+        borrowerId: a.borrowerId,
+        detail: { accountRef: a.accountRef, status: a.status, statusMonth: a.statusMonth, balance: a.balance },
+      })),
+    );
+    const created = saved.filter((a) => !existing.has(a.accountRef)).length;
+    return { created, updated: saved.length - created, accounts: saved.map((a) => ({ ...a, dispute: null })) };
+  });
+}
+
+function rejectBatch(problems: RecordProblem[]) {
+  problems.sort((a, b) => a.index - b.index);
+  const first = problems[0];
+  const more = problems.length > 1 ? ` (${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return badInput(`Batch rejected, nothing was written: record ${first.index}: ${first.field} ${first.reason}${more}`, {
+    recordIndex: first.index,
+    problems,
+  });
+}

@@ -1,0 +1,28 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { institutions } from '../../db/schema/index.js';
+import type { InstitutionKind } from '../../domain.js';
+
+export type InstitutionRow = typeof institutions.$inferSelect;
+
+export async function findInstitution(db: Executor, id: string): Promise<InstitutionRow | undefined> {
+  const [i] = await db.select().from(institutions).where(eq(institutions.id, id));
+  return i;
+}
+
+export async function institutionsByIds(db: Executor, ids: readonly string[]) {
+  return db.select().from(institutions).where(inArray(institutions.id, [...ids]));
+}
+
+export async function listInstitutions(db: Executor, kind?: InstitutionKind) {
+  return db
+    .select()
+    .from(institutions)
+    .where(kind ? eq(institutions.kind, kind) : undefined)
+    .orderBy(asc(institutions.kind), asc(institutions.name));
+}
+
+export async function insertInstitution(db: Executor, values: typeof institutions.$inferInsert) {
+  const [i] = await db.insert(institutions).values(values).onConflictDoNothing().returning();
+  return i;
+}

@@ -1,0 +1,83 @@
+import { allow, deny, or, rule, shield } from 'graphql-shield';
+import type { Role } from './domain.js';
+import { forbidden, unauthenticated } from './errors.js';
+import type { Ctx } from './graphql/context.js';
+
+/**
+ * The coarse gate: which roles may touch a field at all. Deny by default; anything not
+ * listed here is refused. Whether *this* borrower, account or claim is yours is decided in
+ * the services (src/auth/policy.ts and each module's service.ts).
+ */
+const role = (...roles: Role[]) =>
+  rule(`role:${roles.join('|')}`, { cache: 'contextual' })((_parent, _args, ctx: Ctx) => {
+    if (!ctx.actor) return ctx.authError ?? unauthenticated();
+    return roles.includes(ctx.actor.role);
+  });
+
+const signedIn = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: Ctx) => (ctx.actor ? true : ctx.authError ?? unauthenticated()));
+
+export const isBank = role('BANK');
+export const isInsurer = role('INSURER');
+export const isInstitution = role('BANK', 'INSURER');
+export const isBorrower = role('BORROWER');
+export const isGovernment = role('GOVERNMENT');
+export const isAdmin = role('ADMIN');
+export const isGovernmentOrAdmin = role('GOVERNMENT', 'ADMIN');
+/** Personal credit data: never to GOVERNMENT or ADMIN tokens, whatever field returns it. */
+export const seesPersonalData = role('BANK', 'INSURER', 'BORROWER');
+
+export const baseRules = {
+  Query: {
+    me: signedIn,
+    institutions: signedIn,
+    creditProfile: isInstitution,
+    myCreditProfile: isBorrower,
+    myConsents: isBorrower,
+    customers: isInstitution,
+    myDisputes: isBorrower,
+    disputesToAnswer: isInstitution,
+    overdueDisputes: isAdmin,
+    auditTrail: isAdmin,
+  },
+  Mutation: {
+    createInstitution: isAdmin,
+    registerBorrower: isInstitution,
+    furnishCreditRecords: isInstitution,
+    grantConsent: isBorrower,
+    revokeConsent: isBorrower,
+    fileDispute: isBorrower,
+    resolveDispute: isInstitution,
+  },
+  Me: { '*': signedIn },
+  Institution: { '*': signedIn },
+  PageInfo: { '*': signedIn },
+  Borrower: { '*': seesPersonalData },
+  CreditProfile: { '*': seesPersonalData },
+  CreditAccount: { '*': seesPersonalData },
+  StatusMonth: { '*': seesPersonalData },
+  DisputeFlag: { '*': seesPersonalData },
+  CreditSummary: { '*': seesPersonalData },
+  InquiryRecord: { '*': seesPersonalData },
+  Consent: { '*': seesPersonalData },
+  Customer: { '*': isInstitution },
+  CustomerConnection: { '*': isInstitution },
+  FurnishResult: { '*': isInstitution },
+  Dispute: { '*': or(seesPersonalData, isAdmin), reason: seesPersonalData, resolutionNote: seesPersonalData },
+  AuditEntry: { '*': isAdmin },
+  AuditConnection: { '*': isAdmin },
+};
+
+export type RuleTree = Record<string, Record<string, unknown>>;
+
+export function buildPermissions(tree: RuleTree) {
+  return shield(tree as any, {
+    fallbackRule: deny,
+    // Our services throw typed GraphQLErrors; let them through instead of masking as FORBIDDEN.
+    allowExternalErrors: true,
+    // A denial: FORBIDDEN for a known caller, UNAUTHENTICATED for an anonymous or bad token.
+    fallbackError: ((_err: unknown, _parent: unknown, _args: unknown, ctx: Ctx) =>
+      ctx.actor ? forbidden() : ctx.authError ?? unauthenticated()) as any,
+  });
+}
+
+export { allow };
