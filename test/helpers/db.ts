@@ -36,7 +36,7 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
       db,
       url,
       async drop() {
-        await db.close();
+        await db.close().catch(() => {});
         await admin.orm.execute(`drop database if exists ${name} with (force)` as any);
         await admin.close();
       },

@@ -15,12 +15,21 @@ declare module 'vitest' {
   }
 }
 
+/** Test databases left by an interrupted run; one still in use by a live run is left alone. */
+async function dropStaleDatabases(admin: Awaited<ReturnType<typeof openDatabase>>) {
+  const r: any = await admin.orm.execute(`select datname from pg_database where datname ~ '^cs_(tmpl|test)_[0-9a-f]+$'` as any);
+  for (const { datname } of Array.isArray(r) ? r : r.rows) {
+    await admin.orm.execute(`drop database if exists ${datname}` as any).catch(() => {});
+  }
+}
+
 /** Migrate once; every test file then starts from a copy of the migrated database. */
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = `cs_tmpl_${randomBytes(4).toString('hex')}`;
     const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
+    await dropStaleDatabases(admin);
     await admin.orm.execute(`create database ${template}` as any);
     const db = await openDatabase({ url: withDatabase(url, template), poolSize: 1 });
     await migrateDatabase(db);

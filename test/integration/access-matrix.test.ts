@@ -1,0 +1,187 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema } from '../../src/graphql/schema.js';
+import type { Role } from '../../src/domain.js';
+import { borrower, consent, furnish, institution, nationalId, record, type BorrowerHandle, type Inst } from '../factories.js';
+import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * The role × operation matrix: every Query and Mutation field, called by every role and with
+ * no token. Allowed roles get data; others get FORBIDDEN; no token gets UNAUTHENTICATED.
+ * A new field without a row here fails the completeness check below.
+ */
+const ROLES: Role[] = ['BANK', 'INSURER', 'GOVERNMENT', 'BORROWER', 'ADMIN'];
+
+interface Op {
+  field: string;
+  allowed: Role[];
+  doc: string;
+  /** Fresh variables for a call by `role` (the fixtures it needs are created here). */
+  vars?: (role: Role | null) => Promise<Record<string, unknown>>;
+}
+
+const app = useTestApp({ now: '2026-06-15T02:00:00.000Z' });
+let t: TestApp;
+let bank: Inst;
+let insurer: Inst;
+let gov: Inst;
+let b: BorrowerHandle;
+const tokens = {} as Record<Role, string>;
+let n = 0;
+
+beforeAll(async () => {
+  t = await app();
+  bank = await institution(t, 'BANK');
+  insurer = await institution(t, 'INSURER');
+  gov = await institution(t, 'GOVERNMENT');
+  b = await borrower(t, bank);
+  await consent(t, b, bank, 'LOAN_APPLICATION');
+  await consent(t, b, insurer, 'LOAN_APPLICATION');
+  tokens.BANK = bank.token;
+  tokens.INSURER = insurer.token;
+  tokens.GOVERNMENT = gov.token;
+  tokens.BORROWER = b.token;
+  tokens.ADMIN = await t.token({ sub: 'admin-1', role: 'ADMIN' });
+});
+
+const instOf = (role: Role | null) => (role === 'INSURER' ? insurer : bank);
+
+const OPS: Op[] = [
+  { field: 'me', allowed: ROLES, doc: `{ me { role } }` },
+  { field: 'institutions', allowed: ROLES, doc: `{ institutions { id } }` },
+  {
+    field: 'creditProfile',
+    allowed: ['BANK', 'INSURER'],
+    doc: `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { borrower { id } } }`,
+    vars: async () => ({ b: b.id }),
+  },
+  { field: 'myCreditProfile', allowed: ['BORROWER'], doc: `{ myCreditProfile { borrower { id } } }` },
+  { field: 'myConsents', allowed: ['BORROWER'], doc: `{ myConsents { id } }` },
+  { field: 'customers', allowed: ['BANK', 'INSURER'], doc: `{ customers { nodes { borrower { id } } } }` },
+  { field: 'myDisputes', allowed: ['BORROWER'], doc: `{ myDisputes { id } }` },
+  { field: 'disputesToAnswer', allowed: ['BANK', 'INSURER'], doc: `{ disputesToAnswer { id } }` },
+  { field: 'overdueDisputes', allowed: ['ADMIN'], doc: `{ overdueDisputes { id } }` },
+  { field: 'auditTrail', allowed: ['ADMIN'], doc: `{ auditTrail(first: 5) { entries { id action } } }` },
+  {
+    field: 'createInstitution',
+    allowed: ['ADMIN'],
+    doc: `mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id } }`,
+    vars: async () => ({ i: { id: `matrix-bank-${++n}`, kind: 'BANK', name: 'Matrix Bank' } }),
+  },
+  {
+    field: 'registerBorrower',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`,
+    vars: async () => ({
+      i: { name: '矩阵', nationalId: nationalId(), category: 'RURAL_HOUSEHOLD', county: '沽源县', sector: 'planting', registeredOn: '2020-01-01' },
+    }),
+  },
+  {
+    field: 'furnishCreditRecords',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($r: [CreditRecordInput!]!) { furnishCreditRecords(records: $r) { created } }`,
+    vars: async (role) => ({ r: [record({ borrowerId: b.id, kind: role === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' })] }),
+  },
+  {
+    field: 'grantConsent',
+    allowed: ['BORROWER'],
+    doc: `mutation($i: ID!) { grantConsent(institutionId: $i, purpose: UNDERWRITING, expiresAt: "2026-12-31T00:00:00Z") { id } }`,
+    vars: async () => ({ i: insurer.id }),
+  },
+  {
+    field: 'revokeConsent',
+    allowed: ['BORROWER'],
+    doc: `mutation($id: ID!) { revokeConsent(id: $id) { id } }`,
+    vars: async () => ({ id: await consent(t, b, insurer, 'POST_LOAN_MANAGEMENT') }),
+  },
+  {
+    field: 'fileDispute',
+    allowed: ['BORROWER'],
+    doc: `mutation($r: ID!) { fileDispute(recordId: $r, reason: "wrong") { id } }`,
+    vars: async () => ({ r: (await furnish(t, bank, [{ borrowerId: b.id }])).accounts[0].id }),
+  },
+  {
+    field: 'resolveDispute',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($id: ID!) { resolveDispute(id: $id, outcome: VERIFIED, note: "checked") { id } }`,
+    vars: async (role) => {
+      const inst = instOf(role);
+      const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0].id;
+      const d = await t.gql(b.token, `mutation($r: ID!) { fileDispute(recordId: $r, reason: "x") { id } }`, { r: acc });
+      return { id: d.data.fileDispute.id };
+    },
+  },
+];
+
+describe('role × operation matrix', () => {
+  it('covers every Query and Mutation field of the schema', () => {
+    const schema = buildSchema();
+    const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    expect(OPS.map((o) => o.field).sort()).toEqual(fields.sort());
+  });
+
+  for (const op of OPS) {
+    describe(op.field, () => {
+      it('without a token: UNAUTHENTICATED', async () => {
+        const r = await t.gql(null, op.doc, op.vars ? await op.vars(null).catch(() => ({})) : {});
+        expect(codeOf(r)).toBe('UNAUTHENTICATED');
+        expect(r.data?.[op.field] ?? null).toBeNull();
+      });
+      for (const role of ROLES) {
+        const allowed = op.allowed.includes(role);
+        it(`${role}: ${allowed ? 'data' : 'FORBIDDEN'}`, async () => {
+          const r = await t.gql(tokens[role], op.doc, op.vars ? await op.vars(role) : {});
+          if (allowed) {
+            expect(r.errors).toBeUndefined();
+            expect(r.data?.[op.field]).toBeTruthy();
+          } else {
+            expect(codeOf(r)).toBe('FORBIDDEN');
+            expect(r.data?.[op.field] ?? null).toBeNull();
+          }
+        });
+      }
+    });
+  }
+});
+
+describe('tokens', () => {
+  it('refuses an expired token, a malformed header and a forged signature with UNAUTHENTICATED', async () => {
+    const expired = await t.token({ sub: 'x', role: 'BANK', inst: bank.id }, -10);
+    const r1 = await t.gql(expired, `{ me { role } }`);
+    expect(codeOf(r1)).toBe('UNAUTHENTICATED');
+    expect(r1.errors![0].message).toMatch(/expired/);
+    const ctx = await t.app.contextFor('Token abc');
+    const r2 = await t.app.apollo.executeOperation({ query: `{ me { role } }` }, { contextValue: ctx });
+    expect((r2.body as any).singleResult.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const [h, p] = tokens.BANK.split('.');
+    const forged = `${h}.${p}.${'A'.repeat(43)}`;
+    expect(codeOf(await t.gql(forged, `{ me { role } }`))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses tokens whose claims do not fit the role', async () => {
+    const { SignJWT } = await import('jose');
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode(t.config.jwt.mode === 'hs256' ? t.config.jwt.secret : ''));
+    expect(codeOf(await t.gql(await sign({ role: 'BANK' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.gql(await sign({ role: 'BORROWER', bid: 'nope' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.gql(await sign({ role: 'ROOT' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an HS256 token signed with another secret and an unsigned (alg none) token', async () => {
+    const { SignJWT, UnsecuredJWT } = await import('jose');
+    const other = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-123456'));
+    expect(codeOf(await t.gql(other, `{ auditTrail { entries { id } } }`))).toBe('UNAUTHENTICATED');
+    const none = new UnsecuredJWT({ role: 'ADMIN' }).setSubject('u').setExpirationTime('1h').encode();
+    expect(codeOf(await t.gql(none, `{ auditTrail { entries { id } } }`))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('government and admin never receive personal credit records', () => {
+  it('denies personal-data types to them even if a field were to return one', async () => {
+    // me is open to all; Borrower is not reachable from it, so probe the rule tree directly:
+    const { baseRules } = await import('../../src/permissions.js');
+    for (const type of ['Borrower', 'CreditProfile', 'CreditAccount', 'StatusMonth', 'CreditSummary', 'InquiryRecord', 'Consent']) {
+      const rule = (baseRules as any)[type]['*'];
+      expect(rule.name).toBe('role:BANK|INSURER|BORROWER');
+    }
+  });
+});

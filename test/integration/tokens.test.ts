@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { codeOf, TEST_SECRET, testConfig, useTestApp, type TestApp } from '../helpers/app.js';
+
+const app = useTestApp();
+let t: TestApp;
+
+describe('production keys from a JWKS endpoint', () => {
+  let jwks: Server;
+  let a: App;
+  let privateKey: CryptoKey;
+  const issuer = 'https://idp.example.test/';
+  const audience = 'credit-share';
+
+  beforeAll(async () => {
+    t = await app();
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey as CryptoKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
+    const port = (jwks.address() as any).port;
+    a = await createApp({
+      config: testConfig({ JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_ISSUER: issuer, JWT_AUDIENCE: audience }),
+      db: t.tdb.db,
+    });
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await new Promise<void>((r) => jwks.close(() => r()));
+  });
+
+  const sign = (claims: Record<string, unknown>, o: { iss?: string; aud?: string } = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('officer-9')
+      .setIssuer(o.iss ?? issuer)
+      .setAudience(o.aud ?? audience)
+      .setExpirationTime('10m')
+      .sign(privateKey);
+
+  const me = async (token: string) => {
+    const r = await a.apollo.executeOperation({ query: `{ me { userId role institution { id } } }` }, { contextValue: await a.contextFor(`Bearer ${token}`) });
+    return (r.body as any).singleResult;
+  };
+
+  it('accepts an RS256 token from the configured issuer for the configured audience', async () => {
+    const r = await me(await sign({ role: 'BANK', inst: 'some-bank' }));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.me).toMatchObject({ userId: 'officer-9', role: 'BANK' });
+  });
+
+  it('refuses another issuer, another audience, and HS256 tokens', async () => {
+    expect(codeOf(await me(await sign({ role: 'BANK', inst: 'b' }, { iss: 'https://evil.test/' })))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await me(await sign({ role: 'BANK', inst: 'b' }, { aud: 'other-app' })))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await me(await t.token({ sub: 'x', role: 'ADMIN' })))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('npm run token', () => {
+  it('prints a development token the server accepts', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'], {
+      env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' },
+    });
+    const r = await t.gql(stdout.trim(), `{ me { role userId } }`);
+    expect(r.data.me).toEqual({ role: 'INSURER', userId: 'bashang-insurance-user' });
+  });
+
+  it('refuses a role without its required claim', async () => {
+    const run = promisify(execFile)('npx', ['tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], { env: { ...process.env, JWT_SECRET: TEST_SECRET } });
+    await expect(run).rejects.toMatchObject({ code: 2 });
+  });
+});
