@@ -45,6 +45,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
+  setTimeout(() => process.exit(1), 10_000).unref();
   server.close();
   await app.stop();
   await db.close();

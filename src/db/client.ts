@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema/index.js';
 
@@ -15,6 +15,11 @@ export type Executor = Orm | Tx;
 export interface Database {
   orm: Orm;
   driver: 'pglite' | 'postgres';
+  /**
+   * A hot-path statement, prepared once per connection on PostgreSQL (postgres.js names it by
+   * its text), so the planner's work is not repeated on every request.
+   */
+  prepared<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Statements sent through drizzle since open; tests use it to prove batching. */
   stats: { statements: number };
   close(): Promise<void>;
@@ -45,7 +50,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connection: { application_name: 'credit-share' },
     });
     const orm = drizzle({ client, schema, logger }) as unknown as Orm;
-    return { orm, driver: 'postgres', stats, close: () => client.end({ timeout: 5 }) };
+    const dialect = new PgDialect();
+    return {
+      orm,
+      driver: 'postgres',
+      stats,
+      async prepared<T>(query: SQL) {
+        stats.statements++;
+        const q = dialect.sqlToQuery(query);
+        return (await client.unsafe(q.sql, q.params as any[], { prepare: true })) as unknown as T[];
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -55,7 +71,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
   const orm = drizzle({ client, schema, logger }) as unknown as Orm;
-  return { orm, driver: 'pglite', stats, close: () => client.close() };
+  return { orm, driver: 'pglite', stats, prepared: (query) => rows(orm, query), close: () => client.close() };
 }
 
 /**

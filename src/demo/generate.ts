@@ -124,9 +124,11 @@ function personName(rng: Rng) {
   return rng.pick([...SURNAMES]) + rng.pick([...GIVEN]) + (rng.chance(0.6) ? rng.pick([...GIVEN]) : '');
 }
 
-function residentId(rng: Rng, countyCode: string, seq: number): string {
-  const birth = `${rng.int(1962, 2002)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
-  const first17 = `${countyCode}${birth}${String(seq % 1000).padStart(3, '0')}`;
+/** Unique per index: the birth date walks a 40-year range (7919 is coprime to its length), the sequence counts the laps. */
+function residentId(countyCode: string, i: number): string {
+  const DAYS = 14_600;
+  const birth = addDays('1962-01-01', (i * 7919) % DAYS).replaceAll('-', '');
+  const first17 = `${countyCode}${birth}${String(Math.floor(i / DAYS) % 1000).padStart(3, '0')}`;
   return first17 + residentIdCheckDigit(first17);
 }
 
@@ -177,7 +179,7 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
     const county = rng.weighted(countyTable);
     const sector = rng.weighted(SECTORS_BY_CATEGORY[category] as unknown as [string, number][]);
     const enterprise = category === 'STARTUP_MICRO_ENTERPRISE';
-    const nationalId = enterprise ? uscc(county.code, i + 1) : residentId(rng, county.code, i);
+    const nationalId = enterprise ? uscc(county.code, i + 1) : residentId(county.code, i);
     const name = enterprise
       ? `${county.name.replace(/[区县]$/, '')}${rng.pick(FIRM_WORDS)}${SECTOR_WORD[sector]}有限公司`
       : personName(rng);
@@ -260,7 +262,7 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
       const expires =
         state === 'expired'
           ? new Date(opts.asOf.getTime() - rng.int(1, 4) * 86_400_000)
-          : new Date(opts.asOf.getTime() + rng.int(30, 365) * 86_400_000);
+          : new Date(opts.asOf.getTime() + (opts.consentAll ? 4 * 365 : rng.int(30, 365)) * 86_400_000);
       const c: ConsentRow = {
         id: rng.uuid(),
         borrower_id: id,

@@ -52,6 +52,8 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM; two handlers stopping the same server deadlock.
+    stopOnTerminationSignals: false,
     formatError: makeFormatError(log),
     validationRules: armor.validationRules,
     stringifyResult: (value) => JSON.stringify(value),

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { AccountStatus } from '../../domain.js';
-import { addMonths, addYears, businessDate, monthOf, monthsBetween } from '../../time.js';
+import { addYears, businessDate, monthOf, monthsBetween } from '../../time.js';
 
 /** One character per month in the payment history (after Metro 2's payment history profile). */
 export const STATUS_CODE: Record<AccountStatus, string> = {
@@ -75,22 +75,29 @@ export interface StatusMonth {
   status: AccountStatus | null;
 }
 
+const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
+const monthText = (idx: number) => `${String(Math.floor(idx / 12)).padStart(4, '0')}-${String((idx % 12) + 1).padStart(2, '0')}-01`;
+
 /** The 24 months ending with the current month, most recent first; null where nothing was reported. */
 export function statusHistory(history: string, historyMonth: string, now: Date): StatusMonth[] {
-  const current = monthOf(businessDate(now));
+  const current = monthIndex(businessDate(now));
+  const lag = current - monthIndex(historyMonth); // months between the history's start and now
   const out: StatusMonth[] = [];
   for (let i = 0; i < HISTORY_MONTHS; i++) {
-    const month = addMonths(current, -i);
-    const idx = monthsBetween(month, historyMonth);
-    const code = idx >= 0 && idx < history.length ? history[idx] : NOT_REPORTED;
-    out.push({ month, status: CODE_STATUS[code] ?? null });
+    const code = history[i - lag] ?? NOT_REPORTED;
+    out.push({ month: monthText(current - i), status: CODE_STATUS[code] ?? null });
   }
   return out;
 }
 
 export function worstStatusIn24Months(history: string, historyMonth: string, now: Date): AccountStatus | null {
+  const lag = monthIndex(businessDate(now)) - monthIndex(historyMonth);
   let worst: AccountStatus | null = null;
-  for (const m of statusHistory(history, historyMonth, now)) worst = worseOf(worst, m.status);
+  for (let i = Math.max(0, lag); i < HISTORY_MONTHS; i++) {
+    const code = history[i - lag];
+    if (code === undefined) break;
+    worst = worseOf(worst, CODE_STATUS[code] ?? null);
+  }
   return worst;
 }
 

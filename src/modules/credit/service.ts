@@ -60,7 +60,7 @@ const profileArgs = z.object({ borrowerId: uuid, purpose: z.enum(CONSENT_PURPOSE
 export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpose: ConsentPurpose }) {
   const actor = requireInstitution(ctx);
   const { borrowerId, purpose } = parse(profileArgs, args);
-  const row = await store.readProfile(ctx.db.orm, {
+  const row = await store.readProfile(ctx.db, {
     ...profileRead(ctx, borrowerId),
     institutionRead: { institutionId: actor.institutionId, purpose },
   });
@@ -70,7 +70,7 @@ export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpos
 
 export async function myCreditProfile(ctx: Ctx) {
   const actor = requireBorrower(ctx);
-  const row = await store.readProfile(ctx.db.orm, profileRead(ctx, actor.borrowerId));
+  const row = await store.readProfile(ctx.db, profileRead(ctx, actor.borrowerId));
   if (!row?.allowed) throw notFound('Borrower');
   return profileFromRow(row, ctx.now);
 }

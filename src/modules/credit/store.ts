@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { one, rows, type Executor } from '../../db/client.js';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { rows, type Database, type Executor } from '../../db/client.js';
 import { borrowers, creditAccounts, institutionCustomers } from '../../db/schema/index.js';
 import type { AccountKind, AccountStatus, ConsentPurpose } from '../../domain.js';
 
@@ -46,7 +46,8 @@ export interface ProfileRow {
   inquiries_6m: number;
 }
 
-const iso = (col: ReturnType<typeof sql>) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** JSON instants carry their offset (ISO 8601); the DateTime scalar normalises them to UTC. */
+const iso = (col: ReturnType<typeof sql>) => sql`to_json(${col})`;
 
 export interface ProfileRead {
   borrowerId: string;
@@ -66,7 +67,7 @@ export interface ProfileRead {
  * entry it owes (data-modifying CTEs), then borrower, accounts and inquiries as JSON.
  * Without an active consent nothing is written and nothing is read.
  */
-export async function readProfile(db: Executor, p: ProfileRead): Promise<ProfileRow | undefined> {
+export function profileStatement(p: ProfileRead): SQL {
   const negatives = sql.join(p.negativeStatuses.map((s) => sql`${s}`), sql`, `);
   const inst = p.institutionRead;
   const gate = inst
@@ -99,9 +100,7 @@ export async function readProfile(db: Executor, p: ProfileRead): Promise<Profile
         returning 1
       )`;
   const showUser = inst ? sql`null` : sql`q.user_id`;
-  return one<ProfileRow>(
-    db,
-    sql`with ${gate}
+  return sql`with ${gate}
     select
       (select id from ok) as inquiry_id,
       exists (select 1 from ok) as allowed,
@@ -132,8 +131,11 @@ export async function readProfile(db: Executor, p: ProfileRead): Promise<Profile
               order by inquired_at desc limit 100) q
         join institutions i on i.id = q.institution_id) as inquiries,
       (select count(*)::int from inquiries where borrower_id = ${p.borrowerId}::uuid
-        and inquired_at >= ${p.inquiryWindowStart.toISOString()}::timestamptz and inquired_at <= ${p.now.toISOString()}::timestamptz and exists (select 1 from ok)) as inquiries_6m`,
-  );
+        and inquired_at >= ${p.inquiryWindowStart.toISOString()}::timestamptz and inquired_at <= ${p.now.toISOString()}::timestamptz and exists (select 1 from ok)) as inquiries_6m`;
+}
+
+export async function readProfile(db: Database, p: ProfileRead): Promise<ProfileRow | undefined> {
+  return (await db.prepared<ProfileRow>(profileStatement(p)))[0];
 }
 
 export async function customerPage(db: Executor, institutionId: string, afterBorrowerId: string | undefined, limit: number) {
