@@ -15,13 +15,14 @@ export const BORROWER_CATEGORIES = [
 ] as const;
 export type BorrowerCategory = (typeof BORROWER_CATEGORIES)[number];
 
-export const ACCOUNT_KINDS = ['LOAN', 'GUARANTEE', 'INSURANCE_POLICY'] as const;
+/** COURT_LISTING: the court's list of dishonest judgment debtors (失信被执行人), furnished like any record; open while listed. */
+export const ACCOUNT_KINDS = ['LOAN', 'GUARANTEE', 'INSURANCE_POLICY', 'COURT_LISTING'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** Which institution kinds may furnish which account kinds. */
 export const FURNISHABLE_KINDS: Record<'BANK' | 'INSURER', readonly AccountKind[]> = {
-  BANK: ['LOAN', 'GUARANTEE'],
-  INSURER: ['INSURANCE_POLICY', 'GUARANTEE'],
+  BANK: ['LOAN', 'GUARANTEE', 'COURT_LISTING'],
+  INSURER: ['INSURANCE_POLICY', 'GUARANTEE', 'COURT_LISTING'],
 };
 
 export const ACCOUNT_STATUSES = [

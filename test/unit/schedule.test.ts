@@ -1,0 +1,48 @@
+import { Decimal } from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { allocatePayment, daysPastDue, generateSchedule, outstandingPrincipal, totalInterest, totalPrincipal, type InstalmentState } from '../../src/modules/lending/schedule.js';
+
+const state = (s: ReturnType<typeof generateSchedule>): InstalmentState[] => s.map((i) => ({ ...i, principalPaid: '0.00', interestPaid: '0.00' }));
+
+describe('schedules', () => {
+  it('interest by instalment, principal at maturity', () => {
+    const s = generateSchedule({ principal: '300000.00', annualRate: '0.078', termYears: 1, method: 'INTEREST_ONLY_BULLET', disbursedOn: '2014-06-15' });
+    expect(s).toHaveLength(12);
+    expect(s[0]).toEqual({ seq: 1, dueOn: '2014-07-15', principalDue: '0.00', interestDue: '1950.00' });
+    expect(s[11]).toEqual({ seq: 12, dueOn: '2015-06-15', principalDue: '300000.00', interestDue: '1950.00' });
+    expect(totalInterest(s).toFixed(2)).toBe('23400.00');
+  });
+
+  it('equal instalments repay the principal exactly, the last one absorbing rounding', () => {
+    const s = generateSchedule({ principal: '100000.00', annualRate: '0.0565', termYears: 2, method: 'EQUAL_INSTALMENTS', disbursedOn: '2026-01-31' });
+    expect(s).toHaveLength(24);
+    expect(totalPrincipal(s).toFixed(2)).toBe('100000.00');
+    expect(s[0].dueOn).toBe('2026-02-28'); // month-end clamps
+    expect(s[1].dueOn).toBe('2026-03-31');
+    const payments = s.map((i) => new Decimal(i.principalDue).plus(i.interestDue));
+    expect(payments.slice(0, 23).every((p) => p.eq(payments[0]))).toBe(true);
+    // per-month interest rounding drifts by at most half a fen a month, settled in the last one
+    expect(payments[23].minus(payments[0]).abs().lte(new Decimal('0.005').mul(24))).toBe(true);
+    // first month's interest: 100,000 × 5.65% / 12 = 470.8333 → 470.83
+    expect(s[0].interestDue).toBe('470.83');
+  });
+
+  it('allocates a payment oldest first, interest before principal', () => {
+    const s = state(generateSchedule({ principal: '12000.00', annualRate: '0.06', termYears: 1, method: 'EQUAL_INSTALMENTS', disbursedOn: '2026-01-01' }));
+    const a = allocatePayment(s, '100.00')!;
+    expect(a).toEqual([{ seq: 1, interest: '60.00', principal: '40.00' }]);
+    const whole = s.reduce((t, i) => t.plus(i.principalDue).plus(i.interestDue), new Decimal(0));
+    expect(allocatePayment(s, whole.toFixed(2))).toHaveLength(12);
+    expect(allocatePayment(s, whole.plus('0.01').toFixed(2))).toBeNull();
+  });
+
+  it('counts days past due from the oldest unpaid instalment', () => {
+    const s = state(generateSchedule({ principal: '12000.00', annualRate: '0.06', termYears: 1, method: 'INTEREST_ONLY_BULLET', disbursedOn: '2026-01-01' }));
+    expect(daysPastDue(s, '2026-02-01')).toBe(0); // due today is not late
+    expect(daysPastDue(s, '2026-02-02')).toBe(1);
+    expect(daysPastDue(s, '2026-05-02')).toBe(90);
+    s[0].interestPaid = s[0].interestDue;
+    expect(daysPastDue(s, '2026-03-02')).toBe(1);
+    expect(outstandingPrincipal(s).toFixed(2)).toBe('12000.00');
+  });
+});
