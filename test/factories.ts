@@ -119,3 +119,56 @@ export async function furnish(t: TestApp, inst: Inst, records: RecordInput[]) {
     accounts: { id: string; accountRef: string; status: string; paymentPattern: string; balance: string }[];
   };
 }
+
+let keySeq = 0;
+/** A fresh idempotency key. */
+export const key = (label = 'k') => `${label}-${process.pid}-${Date.now()}-${++keySeq}`;
+
+export const SUBMIT = `mutation($i: ApplicationInput!, $k: String!) { submitApplication(input: $i, idempotencyKey: $k) { id status amount } }`;
+export const REVIEW = `mutation($id: ID!, $d: ReviewDecision!, $r: [String!], $k: String!) {
+  reviewApplication(id: $id, decision: $d, reasons: $r, idempotencyKey: $k) { id status reviews { reviewerRole decision eligible grade parameterVersion } } }`;
+export const ISSUE = `mutation($a: ID!, $k: String!) { issuePolicy(applicationId: $a, idempotencyKey: $k) {
+  id policyNumber status insuredAmount premiumRate premiumAmount borrowerPremium subsidyAmount grade parameterVersion } }`;
+export const PLEDGE = `mutation($p: ID!, $k: String!) { pledgePolicy(policyId: $p, idempotencyKey: $k) { id status pledgedAt } }`;
+export const DISBURSE = `mutation($i: DisbursementInput!, $k: String!) { disburseLoan(input: $i, idempotencyKey: $k) {
+  id loanNumber status principal interestRate disbursedOn maturityOn outstandingPrincipal schedule { seq dueOn principalDue interestDue } } }`;
+export const REPAY = `mutation($l: ID!, $a: Money!, $d: Date, $k: String!) { recordRepayment(loanId: $l, amount: $a, paidOn: $d, idempotencyKey: $k) {
+  id amount allocation { seq interest principal } loan { status outstandingPrincipal daysPastDue delinquency closedOn } } }`;
+
+export interface Deal {
+  applicationId: string;
+  policyId: string;
+  loanId: string;
+  loanNumber: string;
+  policyNumber: string;
+}
+
+/** A programme loan through the whole lifecycle up to disbursement. */
+export async function disbursedLoan(
+  t: TestApp,
+  b: BorrowerHandle,
+  bank: Inst,
+  insurer: Inst,
+  terms: { amount?: string; termYears?: number; interestRate?: string; repaymentMethod?: string; disbursedOn?: string } = {},
+): Promise<Deal> {
+  const app = ok(
+    await t.gql(b.token, SUBMIT, {
+      i: {
+        bankId: bank.id,
+        insurerId: insurer.id,
+        amount: terms.amount ?? '100000.00',
+        termYears: terms.termYears ?? 1,
+        interestRate: terms.interestRate ?? '0.05',
+        repaymentMethod: terms.repaymentMethod ?? 'INTEREST_ONLY_BULLET',
+        loanPurpose: '扩大养殖规模',
+      },
+      k: key('submit'),
+    }),
+  ).submitApplication;
+  ok(await t.gql(bank.token, REVIEW, { id: app.id, d: 'APPROVE', k: key('review') }));
+  ok(await t.gql(insurer.token, REVIEW, { id: app.id, d: 'APPROVE', k: key('review') }));
+  const policy = ok(await t.gql(insurer.token, ISSUE, { a: app.id, k: key('issue') })).issuePolicy;
+  ok(await t.gql(bank.token, PLEDGE, { p: policy.id, k: key('pledge') }));
+  const loan = ok(await t.gql(bank.token, DISBURSE, { i: { policyId: policy.id, disbursedOn: terms.disbursedOn }, k: key('disburse') })).disburseLoan;
+  return { applicationId: app.id, policyId: policy.id, loanId: loan.id, loanNumber: loan.loanNumber, policyNumber: policy.policyNumber };
+}

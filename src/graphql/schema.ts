@@ -10,6 +10,9 @@ import { resolvers as institutions } from '../modules/institutions/resolvers.js'
 import { resolvers as credit } from '../modules/credit/resolvers.js';
 import { resolvers as disputes } from '../modules/disputes/resolvers.js';
 import { resolvers as audit } from '../modules/audit/resolvers.js';
+import { resolvers as parameters } from '../modules/parameters/resolvers.js';
+import { resolvers as underwriting } from '../modules/underwriting/resolvers.js';
+import { resolvers as lending } from '../modules/lending/resolvers.js';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -20,7 +23,7 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
 }
 
-const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit];
+const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit, parameters, underwriting, lending];
 const moduleRules: RuleTree[] = [baseRules];
 
 function mergeRules(trees: RuleTree[]): RuleTree {

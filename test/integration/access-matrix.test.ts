@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import type { Role } from '../../src/domain.js';
-import { borrower, consent, furnish, institution, nationalId, record, type BorrowerHandle, type Inst } from '../factories.js';
+import { borrower, consent, disbursedLoan, furnish, institution, ISSUE, key, nationalId, PLEDGE, record, REVIEW, SUBMIT, type BorrowerHandle, type Deal, type Inst } from '../factories.js';
 import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -27,6 +27,27 @@ let gov: Inst;
 let b: BorrowerHandle;
 const tokens = {} as Record<Role, string>;
 let n = 0;
+let deal: Deal;
+
+/** Small programme fixtures, staged as far as a test needs them. */
+async function submitted() {
+  const i = { bankId: bank.id, insurerId: insurer.id, amount: '1000.00', termYears: 1, interestRate: '0.04', loanPurpose: 'matrix' };
+  return (await t.gql(b.token, SUBMIT, { i, k: key() })).data.submitApplication.id as string;
+}
+async function approved() {
+  const id = await submitted();
+  await t.gql(bank.token, REVIEW, { id, d: 'APPROVE', k: key() });
+  await t.gql(insurer.token, REVIEW, { id, d: 'APPROVE', k: key() });
+  return id;
+}
+async function issued() {
+  return (await t.gql(insurer.token, ISSUE, { a: await approved(), k: key() })).data.issuePolicy.id as string;
+}
+async function pledged() {
+  const id = await issued();
+  await t.gql(bank.token, PLEDGE, { p: id, k: key() });
+  return id;
+}
 
 beforeAll(async () => {
   t = await app();
@@ -41,6 +62,7 @@ beforeAll(async () => {
   tokens.GOVERNMENT = gov.token;
   tokens.BORROWER = b.token;
   tokens.ADMIN = await t.token({ sub: 'admin-1', role: 'ADMIN' });
+  deal = await disbursedLoan(t, b, bank, insurer, { amount: '2000.00', interestRate: '0.04' });
 });
 
 const instOf = (role: Role | null) => (role === 'INSURER' ? insurer : bank);
@@ -109,6 +131,54 @@ const OPS: Op[] = [
       const d = await t.gql(b.token, `mutation($r: ID!) { fileDispute(recordId: $r, reason: "x") { id } }`, { r: acc });
       return { id: d.data.fileDispute.id };
     },
+  },
+  { field: 'programmeParameters', allowed: ROLES, doc: `{ programmeParameters { version } }` },
+  { field: 'parameterVersions', allowed: ROLES, doc: `{ parameterVersions { version } }` },
+  {
+    field: 'quote',
+    allowed: ['BANK', 'INSURER', 'BORROWER'],
+    doc: `query($i: QuoteInput!) { quote(input: $i) { eligible } }`,
+    vars: async (role) => ({ i: { borrowerId: role === 'BORROWER' ? null : b.id, amount: '1000.00', termYears: 1, interestRate: '0.04', purpose: 'LOAN_APPLICATION' } }),
+  },
+  {
+    field: 'application',
+    allowed: ['BANK', 'INSURER', 'BORROWER'],
+    doc: `query($id: ID!) { application(id: $id) { id } }`,
+    vars: async () => ({ id: deal.applicationId }),
+  },
+  { field: 'applications', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `{ applications { id } }` },
+  { field: 'policy', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `query($id: ID!) { policy(id: $id) { id } }`, vars: async () => ({ id: deal.policyId }) },
+  { field: 'loan', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `query($id: ID!) { loan(id: $id) { id } }`, vars: async () => ({ id: deal.loanId }) },
+  { field: 'loans', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `{ loans { id } }` },
+  {
+    field: 'createParameterVersion',
+    allowed: ['GOVERNMENT', 'ADMIN'],
+    doc: `mutation($k: String!) { createParameterVersion(input: { effectiveFrom: "2030-01-01T00:00:00Z", note: "matrix", changes: {} }, idempotencyKey: $k) { version } }`,
+    vars: async () => ({ k: key() }),
+  },
+  {
+    field: 'submitApplication',
+    allowed: ['BANK', 'BORROWER'],
+    doc: SUBMIT,
+    vars: async (role) => ({
+      i: { borrowerId: role === 'BORROWER' ? null : b.id, bankId: bank.id, insurerId: insurer.id, amount: '1000.00', termYears: 1, interestRate: '0.04', loanPurpose: 'matrix' },
+      k: key(),
+    }),
+  },
+  { field: 'reviewApplication', allowed: ['BANK', 'INSURER'], doc: REVIEW, vars: async () => ({ id: await submitted(), d: 'APPROVE', k: key() }) },
+  { field: 'issuePolicy', allowed: ['INSURER'], doc: ISSUE, vars: async () => ({ a: await approved(), k: key() }) },
+  { field: 'pledgePolicy', allowed: ['BANK'], doc: PLEDGE, vars: async () => ({ p: await issued(), k: key() }) },
+  {
+    field: 'disburseLoan',
+    allowed: ['BANK'],
+    doc: `mutation($p: ID!, $k: String!) { disburseLoan(input: { policyId: $p }, idempotencyKey: $k) { id } }`,
+    vars: async () => ({ p: await pledged(), k: key() }),
+  },
+  {
+    field: 'recordRepayment',
+    allowed: ['BANK'],
+    doc: `mutation($l: ID!, $k: String!) { recordRepayment(loanId: $l, amount: "1.00", idempotencyKey: $k) { id } }`,
+    vars: async () => ({ l: deal.loanId, k: key() }),
   },
 ];
 

@@ -2,3 +2,4 @@ export * from './institutions.js';
 export * from './borrowers.js';
 export * from './credit.js';
 export * from './audit.js';
+export * from './lending.js';

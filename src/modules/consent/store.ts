@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { consents } from '../../db/schema/index.js';
 
@@ -30,4 +30,23 @@ export async function revoke(tx: Executor, id: string, at: Date): Promise<Consen
 
 export async function consentsOf(db: Executor, borrowerId: string) {
   return db.select().from(consents).where(eq(consents.borrowerId, borrowerId)).orderBy(desc(consents.grantedAt));
+}
+
+/** An active consent for exactly this institution and purpose, if any. */
+export async function activeConsent(db: Executor, borrowerId: string, institutionId: string, purpose: string, now: Date) {
+  const [c] = await db
+    .select({ id: consents.id })
+    .from(consents)
+    .where(
+      and(
+        eq(consents.borrowerId, borrowerId),
+        eq(consents.institutionId, institutionId),
+        eq(consents.purpose, purpose),
+        isNull(consents.revokedAt),
+        lte(consents.grantedAt, now),
+        gt(consents.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return c;
 }

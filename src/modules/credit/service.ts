@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireBorrower, requireInstitution } from '../../auth/policy.js';
-import { CONSENT_PURPOSES, BORROWER_CATEGORIES, type ConsentPurpose } from '../../domain.js';
+import { CONSENT_PURPOSES, BORROWER_CATEGORIES, type AccountStatus, type ConsentPurpose } from '../../domain.js';
+import type { Executor } from '../../db/client.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import type { Ctx } from '../../graphql/context.js';
 import { hashNationalId, isValidNationalId, maskNationalId, normalizeNationalId } from '../../identity.js';
@@ -55,24 +56,33 @@ function profileRead(ctx: Ctx, borrowerId: string) {
   };
 }
 
+export type ProfileData = ReturnType<typeof profileFromRow>;
+
+/**
+ * The profile as `reader` may see it, or null when the reader holds no active consent (or,
+ * for the borrower themself, the borrower does not exist). An institution's read records
+ * its inquiry and audit entry in the same statement.
+ */
+export async function readProfileFor(ctx: Ctx, borrowerId: string, reader: { institutionId: string; purpose: ConsentPurpose } | null, tx?: Executor) {
+  const row = await store.readProfile(ctx.db, { ...profileRead(ctx, borrowerId), institutionRead: reader ?? undefined }, tx);
+  return row?.allowed ? profileFromRow(row, ctx.now) : null;
+}
+
 const profileArgs = z.object({ borrowerId: uuid, purpose: z.enum(CONSENT_PURPOSES) });
 
 export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpose: ConsentPurpose }) {
   const actor = requireInstitution(ctx);
   const { borrowerId, purpose } = parse(profileArgs, args);
-  const row = await store.readProfile(ctx.db, {
-    ...profileRead(ctx, borrowerId),
-    institutionRead: { institutionId: actor.institutionId, purpose },
-  });
-  if (!row?.allowed) throw forbidden(NO_CONSENT);
-  return profileFromRow(row, ctx.now);
+  const profile = await readProfileFor(ctx, borrowerId, { institutionId: actor.institutionId, purpose });
+  if (!profile) throw forbidden(NO_CONSENT);
+  return profile;
 }
 
 export async function myCreditProfile(ctx: Ctx) {
   const actor = requireBorrower(ctx);
-  const row = await store.readProfile(ctx.db, profileRead(ctx, actor.borrowerId));
-  if (!row?.allowed) throw notFound('Borrower');
-  return profileFromRow(row, ctx.now);
+  const profile = await readProfileFor(ctx, actor.borrowerId, null);
+  if (!profile) throw notFound('Borrower');
+  return profile;
 }
 
 const pageArgs = z.object({ first: pageSize(100), after: z.string().nullish() });
@@ -226,4 +236,56 @@ function rejectBatch(problems: RecordProblem[]) {
     recordIndex: first.index,
     problems,
   });
+}
+
+export interface ProgrammeAccount {
+  institutionId: string;
+  borrowerId: string;
+  accountRef: string;
+  kind: 'LOAN' | 'INSURANCE_POLICY';
+  originalAmount: string;
+  balance: string;
+  openedOn: string;
+  closedOn: string | null;
+  status: AccountStatus;
+  /** The business date the status is for. */
+  asOf: string;
+}
+
+/**
+ * Furnishing that follows the lending lifecycle: disbursements, policies, repayments and
+ * ageing update the shared records inside the transaction that changed them, so the next
+ * profile read shows them.
+ */
+export async function furnishProgrammeAccount(tx: Executor, ctx: Ctx, rec: ProgrammeAccount) {
+  const [prev] = await store.lockOwnAccounts(tx, rec.institutionId, [rec.accountRef]);
+  const month = monthOf(rec.asOf);
+  // a back-dated event never rewinds the history: it lands in the latest reported month
+  const at = prev && month < prev.statusMonth ? prev.statusMonth : month;
+  const next = recordMonthlyStatus(prev?.paymentHistory ?? null, prev?.statusMonth ?? null, at, rec.status)!;
+  const [saved] = await store.upsertAccounts(tx, [
+    {
+      institutionId: rec.institutionId,
+      borrowerId: rec.borrowerId,
+      accountRef: rec.accountRef,
+      kind: rec.kind,
+      originalAmount: rec.originalAmount,
+      balance: rec.balance,
+      openedOn: rec.openedOn,
+      closedOn: rec.closedOn,
+      status: rec.status,
+      statusMonth: next.historyMonth,
+      paymentHistory: next.history,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    },
+  ]);
+  await appendAudit(tx, ctx, {
+    action: prev ? 'credit.account.updated' : 'credit.account.created',
+    targetType: 'credit_account',
+    targetId: saved.id,
+    borrowerId: rec.borrowerId,
+    detail: { accountRef: rec.accountRef, status: rec.status, balance: rec.balance, source: 'programme', furnisher: rec.institutionId },
+  });
+  return saved;
 }

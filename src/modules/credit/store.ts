@@ -134,8 +134,10 @@ export function profileStatement(p: ProfileRead): SQL {
         and inquired_at >= ${p.inquiryWindowStart.toISOString()}::timestamptz and inquired_at <= ${p.now.toISOString()}::timestamptz and exists (select 1 from ok)) as inquiries_6m`;
 }
 
-export async function readProfile(db: Database, p: ProfileRead): Promise<ProfileRow | undefined> {
-  return (await db.prepared<ProfileRow>(profileStatement(p)))[0];
+/** Prepared on its own; inside a caller's transaction when `tx` is given. */
+export async function readProfile(db: Database, p: ProfileRead, tx?: Executor): Promise<ProfileRow | undefined> {
+  const stmt = profileStatement(p);
+  return (tx ? await rows<ProfileRow>(tx, stmt) : await db.prepared<ProfileRow>(stmt))[0];
 }
 
 export async function customerPage(db: Executor, institutionId: string, afterBorrowerId: string | undefined, limit: number) {

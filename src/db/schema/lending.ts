@@ -1,0 +1,231 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
+import { day, money, rate, tstz } from './common.js';
+import { borrowers } from './borrowers.js';
+import { institutions } from './institutions.js';
+
+/** Versioned programme parameters: immutable once written; version 1 is the seed article's. */
+export const programmeParameters = pgTable('programme_parameters', {
+  version: integer('version').primaryKey().generatedByDefaultAsIdentity(),
+  effectiveFrom: tstz('effective_from').notNull(),
+  document: jsonb('document').notNull(),
+  note: text('note').notNull(),
+  createdAt: tstz('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    borrowerId: uuid('borrower_id')
+      .notNull()
+      .references(() => borrowers.id),
+    bankId: text('bank_id')
+      .notNull()
+      .references(() => institutions.id),
+    insurerId: text('insurer_id')
+      .notNull()
+      .references(() => institutions.id),
+    amount: money('amount').notNull(),
+    termYears: integer('term_years').notNull(),
+    interestRate: rate('interest_rate').notNull(),
+    repaymentMethod: text('repayment_method').notNull(),
+    loanPurpose: text('loan_purpose').notNull(),
+    status: text('status').notNull(),
+    submittedByRole: text('submitted_by_role').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: tstz('submitted_at').notNull(),
+    decidedAt: tstz('decided_at'),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    index('applications_borrower_idx').on(t.borrowerId),
+    index('applications_bank_idx').on(t.bankId, t.status),
+    index('applications_insurer_idx').on(t.insurerId, t.status),
+    check('applications_status_check', sql`${t.status} in ('SUBMITTED', 'APPROVED', 'DECLINED', 'POLICY_ISSUED', 'DISBURSED')`),
+    check('applications_amount_check', sql`${t.amount} > 0`),
+  ],
+);
+
+/** Each institution's review, with the exact decision and price it saw and the parameter version behind them. */
+export const applicationReviews = pgTable(
+  'application_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    institutionId: text('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    reviewerRole: text('reviewer_role').notNull(),
+    decision: text('decision').notNull(),
+    reasons: jsonb('reasons').notNull(),
+    eligible: boolean('eligible').notNull(),
+    eligibilityReasons: jsonb('eligibility_reasons').notNull(),
+    price: jsonb('price').notNull(),
+    score: integer('score').notNull(),
+    grade: text('grade').notNull(),
+    factors: jsonb('factors').notNull(),
+    scorecardVersion: text('scorecard_version').notNull(),
+    parameterVersion: integer('parameter_version')
+      .notNull()
+      .references(() => programmeParameters.version),
+    reviewedBy: text('reviewed_by').notNull(),
+    reviewedAt: tstz('reviewed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('application_reviews_one_per_role').on(t.applicationId, t.reviewerRole),
+    check('application_reviews_decision_check', sql`${t.decision} in ('APPROVE', 'DECLINE')`),
+  ],
+);
+
+export const policyNumbers = pgSequence('policy_number_seq');
+export const loanNumbers = pgSequence('loan_number_seq');
+
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    policyNumber: text('policy_number')
+      .notNull()
+      .unique()
+      .default(sql`'PL-' || lpad(nextval('policy_number_seq')::text, 8, '0')`),
+    applicationId: uuid('application_id')
+      .notNull()
+      .unique()
+      .references(() => applications.id),
+    insurerId: text('insurer_id')
+      .notNull()
+      .references(() => institutions.id),
+    bankId: text('bank_id')
+      .notNull()
+      .references(() => institutions.id),
+    borrowerId: uuid('borrower_id')
+      .notNull()
+      .references(() => borrowers.id),
+    insuredAmount: money('insured_amount').notNull(),
+    termYears: integer('term_years').notNull(),
+    premiumRate: rate('premium_rate').notNull(),
+    premiumAmount: money('premium_amount').notNull(),
+    borrowerPremium: money('borrower_premium').notNull(),
+    subsidyAmount: money('subsidy_amount').notNull(),
+    grade: text('grade').notNull(),
+    parameterVersion: integer('parameter_version')
+      .notNull()
+      .references(() => programmeParameters.version),
+    status: text('status').notNull(),
+    issuedAt: tstz('issued_at').notNull(),
+    pledgedAt: tstz('pledged_at'),
+    startsOn: day('starts_on'),
+    endsOn: day('ends_on'),
+    closedAt: tstz('closed_at'),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    index('policies_insurer_idx').on(t.insurerId, t.status),
+    check('policies_status_check', sql`${t.status} in ('ISSUED', 'PLEDGED', 'ACTIVE', 'CLOSED', 'CLAIMED')`),
+    check('policies_premium_split_check', sql`${t.borrowerPremium} + ${t.subsidyAmount} = ${t.premiumAmount}`),
+  ],
+);
+
+export const loans = pgTable(
+  'loans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    loanNumber: text('loan_number')
+      .notNull()
+      .unique()
+      .default(sql`'LN-' || lpad(nextval('loan_number_seq')::text, 8, '0')`),
+    applicationId: uuid('application_id')
+      .notNull()
+      .unique()
+      .references(() => applications.id),
+    policyId: uuid('policy_id')
+      .notNull()
+      .unique()
+      .references(() => policies.id),
+    bankId: text('bank_id')
+      .notNull()
+      .references(() => institutions.id),
+    insurerId: text('insurer_id')
+      .notNull()
+      .references(() => institutions.id),
+    borrowerId: uuid('borrower_id')
+      .notNull()
+      .references(() => borrowers.id),
+    principal: money('principal').notNull(),
+    interestRate: rate('interest_rate').notNull(),
+    termYears: integer('term_years').notNull(),
+    repaymentMethod: text('repayment_method').notNull(),
+    disbursedOn: day('disbursed_on').notNull(),
+    maturityOn: day('maturity_on').notNull(),
+    outstandingPrincipal: money('outstanding_principal').notNull(),
+    daysPastDue: integer('days_past_due').notNull().default(0),
+    delinquency: text('delinquency').notNull().default('CURRENT'),
+    status: text('status').notNull(),
+    parameterVersion: integer('parameter_version')
+      .notNull()
+      .references(() => programmeParameters.version),
+    /** Set when the loan crossed the default threshold; it stays set whatever follows. */
+    defaultedOn: day('defaulted_on'),
+    closedOn: day('closed_on'),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    index('loans_borrower_idx').on(t.borrowerId),
+    index('loans_bank_idx').on(t.bankId, t.status),
+    check('loans_status_check', sql`${t.status} in ('ACTIVE', 'REPAID', 'DEFAULTED', 'CLAIMED', 'CLOSED')`),
+    check('loans_outstanding_check', sql`${t.outstandingPrincipal} >= 0 and ${t.outstandingPrincipal} <= ${t.principal}`),
+  ],
+);
+
+export const loanInstalments = pgTable(
+  'loan_instalments',
+  {
+    loanId: uuid('loan_id')
+      .notNull()
+      .references(() => loans.id),
+    seq: integer('seq').notNull(),
+    dueOn: day('due_on').notNull(),
+    principalDue: money('principal_due').notNull(),
+    interestDue: money('interest_due').notNull(),
+    principalPaid: money('principal_paid').notNull().default('0'),
+    interestPaid: money('interest_paid').notNull().default('0'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.loanId, t.seq] }),
+    check('loan_instalments_paid_check', sql`${t.principalPaid} between 0 and ${t.principalDue} and ${t.interestPaid} between 0 and ${t.interestDue}`),
+  ],
+);
+
+export const repayments = pgTable(
+  'repayments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    loanId: uuid('loan_id')
+      .notNull()
+      .references(() => loans.id),
+    amount: money('amount').notNull(),
+    paidOn: day('paid_on').notNull(),
+    allocation: jsonb('allocation').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: tstz('recorded_at').notNull(),
+  },
+  (t) => [index('repayments_loan_idx').on(t.loanId), check('repayments_amount_check', sql`${t.amount} > 0`)],
+);
+
+/** A mutation's key and its first result: replays return it, a different request under the same key is refused. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    operation: text('operation').notNull(),
+    requestHash: text('request_hash').notNull(),
+    response: jsonb('response'),
+    createdAt: tstz('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
