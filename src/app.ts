@@ -18,6 +18,8 @@ export interface AppDeps {
   /** Injected so tests can stand at a retention boundary or a due date. */
   clock?: Clock;
   log?: Logger;
+  /** Tests only: named points at which money mutations fail on purpose. */
+  failpoints?: ReadonlySet<string>;
 }
 
 export interface App {
@@ -28,6 +30,8 @@ export interface App {
   clock: Clock;
   /** Build a request context from an Authorization header value. */
   contextFor(authorization: string | undefined, requestId?: string): Promise<Ctx>;
+  /** A context for the server's own jobs (scheduled ageing), acting as an ADMIN named `system:<job>`. */
+  systemContext(job: string): Ctx;
   stop(): Promise<void>;
 }
 
@@ -69,6 +73,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
         now: clock(),
         requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
         log,
+        failpoints: deps.failpoints,
+      });
+    },
+    systemContext(job) {
+      return makeContext({
+        actor: { userId: `system:${job}`, role: 'ADMIN' },
+        authError: null,
+        db,
+        config,
+        now: clock(),
+        requestId: `${job}-${randomUUID()}`,
+        log,
+        failpoints: deps.failpoints,
       });
     },
     stop: () => apollo.stop(),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from './db/client.js';
 import { idempotencyKeys } from './db/schema/index.js';
-import { badInput, conflict } from './errors.js';
+import { badInput, conflict, PgCode, pgErrorCode } from './errors.js';
 import type { Ctx } from './graphql/context.js';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,100}$/;
@@ -42,6 +42,19 @@ export async function idempotent<T>(ctx: Ctx, operation: string, key: string, in
   }
   const scope = keyScope(ctx);
   const hash = requestHash(operation, input);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(ctx, operation, scope, key, hash, run);
+    } catch (err) {
+      // the database chose this transaction as a deadlock victim: it left nothing behind, run it again
+      const code = pgErrorCode(err);
+      if (attempt >= 3 || (code !== PgCode.deadlockDetected && code !== PgCode.serializationFailure)) throw err;
+      ctx.log.warn({ operation, attempt, code }, 'transaction retried');
+    }
+  }
+}
+
+async function once<T>(ctx: Ctx, operation: string, scope: string, key: string, hash: string, run: (tx: Tx) => Promise<T>): Promise<T> {
   return ctx.db.orm.transaction(async (tx) => {
     const fresh = await tx
       .insert(idempotencyKeys)

@@ -5,6 +5,7 @@ import { hasData, loadDemoData } from './demo/load.js';
 import { demoLogins } from './demo/tokens.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createLogger } from './logger.js';
+import { scheduleAgeing } from './modules/lending/ageing.js';
 
 // start: config → db → migrate → (demo data) → HTTP server
 const config = loadConfigOrExit();
@@ -25,6 +26,7 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 }
 
 const app = await createApp({ config, db, log });
+const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
 const server = createHttpServer(app);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
@@ -46,6 +48,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'shutting down');
   setTimeout(() => process.exit(1), 10_000).unref();
+  stopAgeing();
   server.close();
   await app.stop();
   await db.close();

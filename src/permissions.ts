@@ -8,11 +8,20 @@ import type { Ctx } from './graphql/context.js';
  * listed here is refused. Whether *this* borrower, account or claim is yours is decided in
  * the services (src/auth/policy.ts and each module's service.ts).
  */
-const role = (...roles: Role[]) =>
-  rule(`role:${roles.join('|')}`, { cache: 'contextual' })((_parent, _args, ctx: Ctx) => {
-    if (!ctx.actor) return ctx.authError ?? unauthenticated();
-    return roles.includes(ctx.actor.role);
-  });
+const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+/** One rule instance per role set (shield refuses two rules with one name). */
+const role = (...roles: Role[]) => {
+  const name = `role:${roles.join('|')}`;
+  let r = roleRules.get(name);
+  if (!r) {
+    r = rule(name, { cache: 'contextual' })((_parent, _args, ctx: Ctx) => {
+      if (!ctx.actor) return ctx.authError ?? unauthenticated();
+      return roles.includes(ctx.actor.role);
+    });
+    roleRules.set(name, r);
+  }
+  return r;
+};
 
 const signedIn = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: Ctx) => (ctx.actor ? true : ctx.authError ?? unauthenticated()));
 
@@ -23,6 +32,8 @@ export const isBorrower = role('BORROWER');
 export const isGovernment = role('GOVERNMENT');
 export const isAdmin = role('ADMIN');
 export const isGovernmentOrAdmin = role('GOVERNMENT', 'ADMIN');
+/** The programme's money: its parties and overseers, never borrowers. */
+export const seesProgrammeMoney = role('GOVERNMENT', 'ADMIN', 'BANK', 'INSURER');
 /** Personal credit data: never to GOVERNMENT or ADMIN tokens, whatever field returns it. */
 export const seesPersonalData = role('BANK', 'INSURER', 'BORROWER');
 
@@ -46,6 +57,11 @@ export const baseRules = {
     policy: seesPersonalData,
     loan: seesPersonalData,
     loans: seesPersonalData,
+    fundBalances: seesProgrammeMoney,
+    ledgerEntries: seesProgrammeMoney,
+    trialBalance: isGovernmentOrAdmin,
+    claim: seesProgrammeMoney,
+    claims: seesProgrammeMoney,
   },
   Mutation: {
     createInstitution: isAdmin,
@@ -62,6 +78,13 @@ export const baseRules = {
     pledgePolicy: isBank,
     disburseLoan: isBank,
     recordRepayment: isBank,
+    depositToFund: isGovernment,
+    ageLoans: isAdmin,
+    fileClaim: isBank,
+    payClaim: isInsurer,
+    confirmNonPerforming: isInstitution,
+    approveRiskCompensation: isGovernment,
+    recordRecovery: isInstitution,
   },
   Me: { '*': signedIn },
   Institution: { '*': signedIn },
@@ -103,6 +126,18 @@ export const baseRules = {
   Instalment: { '*': seesPersonalData },
   Repayment: { '*': seesPersonalData },
   RepaymentAllocation: { '*': seesPersonalData },
+  // money: the programme's parties and its overseers; borrowers are masked in the resolvers
+  FundBalances: { '*': seesProgrammeMoney },
+  RiskReserve: { '*': seesProgrammeMoney },
+  LedgerTransaction: { '*': seesProgrammeMoney },
+  LedgerEntry: { '*': seesProgrammeMoney },
+  TrialBalance: { '*': isGovernmentOrAdmin },
+  FundDeposit: { '*': isGovernment },
+  Claim: { '*': seesProgrammeMoney },
+  CourtConfirmation: { '*': seesProgrammeMoney },
+  RecoveryShares: { '*': seesProgrammeMoney },
+  Recovery: { '*': seesProgrammeMoney },
+  AgeingRun: { '*': isAdmin },
   AuditConnection: { '*': isAdmin },
 };
 

@@ -172,3 +172,51 @@ export async function disbursedLoan(
   const loan = ok(await t.gql(bank.token, DISBURSE, { i: { policyId: policy.id, disbursedOn: terms.disbursedOn }, k: key('disburse') })).disburseLoan;
   return { applicationId: app.id, policyId: policy.id, loanId: loan.id, loanNumber: loan.loanNumber, policyNumber: policy.policyNumber };
 }
+
+export const AGE = `mutation($d: Date) { ageLoans(asOf: $d) { asOf examined changed defaulted } }`;
+export const FILE_CLAIM = `mutation($l: ID!, $k: String!) { fileClaim(loanId: $l, idempotencyKey: $k) { id status outstandingPrincipal insurerAmount bankAmount } }`;
+export const PAY_CLAIM = `mutation($c: ID!, $k: String!) { payClaim(claimId: $c, idempotencyKey: $k) { id status paidAt } }`;
+export const COURT = `mutation($l: ID!, $r: String!, $d: Date!, $k: String!) { confirmNonPerforming(loanId: $l, courtCaseRef: $r, decidedOn: $d, idempotencyKey: $k) { loanId courtCaseRef decidedOn } }`;
+export const COMPENSATE = `mutation($c: ID!, $k: String!) { approveRiskCompensation(claimId: $c, idempotencyKey: $k) {
+  id status compensationOwed compensationPaid compensationShortfall } }`;
+export const RECOVER = `mutation($l: ID!, $a: Money!, $k: String!) { recordRecovery(loanId: $l, amount: $a, idempotencyKey: $k) { id amount toBank toInsurer toFund } }`;
+export const DEPOSIT = `mutation($f: FundKind!, $a: Money!, $k: String!) { depositToFund(fund: $f, amount: $a, memo: "budget", idempotencyKey: $k) { transactionId amount arrearsSettled } }`;
+
+export const adminToken = (t: TestApp) => t.token({ sub: 'admin-1', role: 'ADMIN' });
+
+/**
+ * `n` programme loans that default: disbursed now, never repaid, aged 130 days on (the first
+ * instalment falls due after a month, so that is past the 90-day threshold). Moves the clock
+ * to that day and leaves it there.
+ */
+export async function defaultedDeals(
+  t: TestApp,
+  b: BorrowerHandle,
+  bank: Inst,
+  insurer: Inst,
+  n: number,
+  terms: { amount?: string; interestRate?: string } = {},
+): Promise<Deal[]> {
+  const deals: Deal[] = [];
+  for (let i = 0; i < n; i++) deals.push(await disbursedLoan(t, b, bank, insurer, { amount: terms.amount ?? '1000.00', interestRate: terms.interestRate ?? '0.04' }));
+  const later = new Date(t.now.getTime() + 130 * 86_400_000);
+  t.setNow(later);
+  ok(await t.gql(await adminToken(t), AGE, {}));
+  return deals;
+}
+
+/** File and pay a claim on a defaulted deal; returns the claim id. */
+export async function paidClaim(t: TestApp, deal: Deal, bank: Inst, insurer: Inst): Promise<string> {
+  const c = ok(await t.gql(bank.token, FILE_CLAIM, { l: deal.loanId, k: key() })).fileClaim;
+  ok(await t.gql(insurer.token, PAY_CLAIM, { c: c.id, k: key() }));
+  return c.id;
+}
+
+/** The ledger must balance after every test: every transaction sums to zero, every account equals its entries. */
+export async function expectBalancedLedger(t: TestApp) {
+  const { trialBalance } = await import('../src/modules/ledger/store.js');
+  const r = await trialBalance(t.tdb.db.orm);
+  if (Number(r.total) !== 0 || r.mismatched !== 0 || r.unbalanced !== 0) {
+    throw new Error(`ledger out of balance: ${JSON.stringify(r)}`);
+  }
+}

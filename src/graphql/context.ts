@@ -17,6 +17,13 @@ export interface Ctx {
   requestId: string;
   loaders: Loaders;
   log: Logger;
+  /** Test-only fault injection (see failpoint()); empty in every real deployment. */
+  failpoints: ReadonlySet<string>;
+}
+
+/** Throw at a named point inside a money mutation, so tests can prove nothing half-written survives. */
+export function failpoint(ctx: Pick<Ctx, 'failpoints'>, name: string) {
+  if (ctx.failpoints.has(name)) throw new Error(`failpoint ${name}`);
 }
 
 export interface CtxInit {
@@ -27,10 +34,14 @@ export interface CtxInit {
   now: Date;
   requestId: string;
   log: Logger;
+  failpoints?: ReadonlySet<string>;
 }
+
+const NO_FAILPOINTS: ReadonlySet<string> = new Set();
 
 export function makeContext(init: CtxInit): Ctx {
   const ctx = init as Ctx;
+  ctx.failpoints ??= NO_FAILPOINTS;
   ctx.loaders = new Loaders(ctx);
   return ctx;
 }

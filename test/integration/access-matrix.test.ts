@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import type { Role } from '../../src/domain.js';
-import { borrower, consent, disbursedLoan, furnish, institution, ISSUE, key, nationalId, PLEDGE, record, REVIEW, SUBMIT, type BorrowerHandle, type Deal, type Inst } from '../factories.js';
+import { borrower, COMPENSATE, consent, COURT, defaultedDeals, DEPOSIT, disbursedLoan, FILE_CLAIM, furnish, institution, ISSUE, key, nationalId, PAY_CLAIM, paidClaim, PLEDGE, record, RECOVER, REVIEW, SUBMIT, type BorrowerHandle, type Deal, type Inst } from '../factories.js';
 import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -15,8 +15,8 @@ interface Op {
   field: string;
   allowed: Role[];
   doc: string;
-  /** Fresh variables for a call by `role` (the fixtures it needs are created here). */
-  vars?: (role: Role | null) => Promise<Record<string, unknown>>;
+  /** Fresh variables for a call by `role` (the fixtures it needs are created here; a refused call gets none). */
+  vars?: (role: Role | null, allowed: boolean) => Promise<Record<string, unknown>>;
 }
 
 const app = useTestApp({ now: '2026-06-15T02:00:00.000Z' });
@@ -28,6 +28,10 @@ let b: BorrowerHandle;
 const tokens = {} as Record<Role, string>;
 let n = 0;
 let deal: Deal;
+let defaulted: Deal[];
+const NOWHERE = '00000000-0000-4000-8000-000000000000';
+let nextDefaulted = 0;
+const aDefaultedLoan = () => defaulted[nextDefaulted++];
 
 /** Small programme fixtures, staged as far as a test needs them. */
 async function submitted() {
@@ -55,6 +59,8 @@ beforeAll(async () => {
   insurer = await institution(t, 'INSURER');
   gov = await institution(t, 'GOVERNMENT');
   b = await borrower(t, bank);
+  // another borrower's loans that default 130 days on; the clock stays there for the rest of the file
+  defaulted = await defaultedDeals(t, await borrower(t, bank), bank, insurer, 6);
   await consent(t, b, bank, 'LOAN_APPLICATION');
   await consent(t, b, insurer, 'LOAN_APPLICATION');
   tokens.BANK = bank.token;
@@ -180,7 +186,75 @@ const OPS: Op[] = [
     doc: `mutation($l: ID!, $k: String!) { recordRepayment(loanId: $l, amount: "1.00", idempotencyKey: $k) { id } }`,
     vars: async () => ({ l: deal.loanId, k: key() }),
   },
+  { field: 'fundBalances', allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'], doc: `{ fundBalances { premiumSubsidyFund } }` },
+  { field: 'ledgerEntries', allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'], doc: `{ ledgerEntries { id } }` },
+  { field: 'trialBalance', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ trialBalance { total } }` },
+  { field: 'claims', allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'], doc: `{ claims { id } }` },
+  {
+    field: 'claim',
+    allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'],
+    doc: `query($id: ID!) { claim(id: $id) { id } }`,
+    vars: async (_r, allowed) => ({ id: allowed ? (await claimFixture()) : NOWHERE }),
+  },
+  {
+    field: 'depositToFund',
+    allowed: ['GOVERNMENT'],
+    doc: DEPOSIT,
+    vars: async () => ({ f: 'RISK_COMPENSATION', a: '10.00', k: key() }),
+  },
+  { field: 'ageLoans', allowed: ['ADMIN'], doc: `mutation { ageLoans { examined } }` },
+  {
+    field: 'fileClaim',
+    allowed: ['BANK'],
+    doc: FILE_CLAIM,
+    vars: async (_r, allowed) => ({ l: allowed ? aDefaultedLoan().loanId : NOWHERE, k: key() }),
+  },
+  {
+    field: 'payClaim',
+    allowed: ['INSURER'],
+    doc: PAY_CLAIM,
+    vars: async (_r, allowed) => ({
+      c: allowed ? (await t.gql(bank.token, FILE_CLAIM, { l: aDefaultedLoan().loanId, k: key() })).data.fileClaim.id : NOWHERE,
+      k: key(),
+    }),
+  },
+  {
+    field: 'confirmNonPerforming',
+    allowed: ['BANK', 'INSURER'],
+    doc: COURT,
+    vars: async (_r, allowed) => ({ l: allowed ? aDefaultedLoan().loanId : NOWHERE, r: 'case', d: '2026-10-23', k: key() }),
+  },
+  {
+    field: 'approveRiskCompensation',
+    allowed: ['GOVERNMENT'],
+    doc: COMPENSATE,
+    vars: async (_r, allowed) => {
+      if (!allowed) return { c: NOWHERE, k: key() };
+      const d = aDefaultedLoan();
+      const c = await paidClaim(t, d, bank, insurer);
+      await t.gql(bank.token, COURT, { l: d.loanId, r: 'case', d: '2026-10-23', k: key() });
+      return { c, k: key() };
+    },
+  },
+  {
+    field: 'recordRecovery',
+    allowed: ['BANK', 'INSURER'],
+    doc: RECOVER,
+    vars: async (_r, allowed) => ({ l: allowed ? (await claimFixture(), claimedLoan!) : NOWHERE, a: '1.00', k: key() }),
+  },
 ];
+
+let claimed: string | undefined;
+let claimedLoan: string | undefined;
+/** One paid claim, shared by the read and recovery rows. */
+async function claimFixture() {
+  if (!claimed) {
+    const d = aDefaultedLoan();
+    claimed = await paidClaim(t, d, bank, insurer);
+    claimedLoan = d.loanId;
+  }
+  return claimed;
+}
 
 describe('role × operation matrix', () => {
   it('covers every Query and Mutation field of the schema', () => {
@@ -192,14 +266,14 @@ describe('role × operation matrix', () => {
   for (const op of OPS) {
     describe(op.field, () => {
       it('without a token: UNAUTHENTICATED', async () => {
-        const r = await t.gql(null, op.doc, op.vars ? await op.vars(null).catch(() => ({})) : {});
+        const r = await t.gql(null, op.doc, op.vars ? await op.vars(null, false) : {});
         expect(codeOf(r)).toBe('UNAUTHENTICATED');
         expect(r.data?.[op.field] ?? null).toBeNull();
       });
       for (const role of ROLES) {
         const allowed = op.allowed.includes(role);
         it(`${role}: ${allowed ? 'data' : 'FORBIDDEN'}`, async () => {
-          const r = await t.gql(tokens[role], op.doc, op.vars ? await op.vars(role) : {});
+          const r = await t.gql(tokens[role], op.doc, op.vars ? await op.vars(role, allowed) : {});
           if (allowed) {
             expect(r.errors).toBeUndefined();
             expect(r.data?.[op.field]).toBeTruthy();

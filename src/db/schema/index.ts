@@ -3,3 +3,5 @@ export * from './borrowers.js';
 export * from './credit.js';
 export * from './audit.js';
 export * from './lending.js';
+export * from './ledger.js';
+export * from './losses.js';

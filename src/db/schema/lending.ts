@@ -111,6 +111,8 @@ export const policies = pgTable(
     premiumAmount: money('premium_amount').notNull(),
     borrowerPremium: money('borrower_premium').notNull(),
     subsidyAmount: money('subsidy_amount').notNull(),
+    /** Paid so far by the premium-subsidy fund; the rest waits for the fund's next deposit. */
+    subsidyPaid: money('subsidy_paid').notNull().default('0'),
     grade: text('grade').notNull(),
     parameterVersion: integer('parameter_version')
       .notNull()
@@ -127,6 +129,7 @@ export const policies = pgTable(
     index('policies_insurer_idx').on(t.insurerId, t.status),
     check('policies_status_check', sql`${t.status} in ('ISSUED', 'PLEDGED', 'ACTIVE', 'CLOSED', 'CLAIMED')`),
     check('policies_premium_split_check', sql`${t.borrowerPremium} + ${t.subsidyAmount} = ${t.premiumAmount}`),
+    check('policies_subsidy_paid_check', sql`${t.subsidyPaid} between 0 and ${t.subsidyAmount}`),
   ],
 );
 

@@ -15,6 +15,7 @@ import { findInstitution } from '../institutions/store.js';
 import { rateCeiling } from '../parameters/rules.js';
 import { requireVersion } from '../parameters/service.js';
 import { assess, loanRequestSchema } from '../underwriting/service.js';
+import { postPolicyPremium } from '../ledger/funds.js';
 import type { Price } from '../underwriting/pricing.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
 import { allocatePayment, daysPastDue, generateSchedule, isSettled, outstandingPrincipal, type InstalmentState } from './schedule.js';
@@ -200,6 +201,7 @@ export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idemp
       status: 'CURRENT',
       asOf: today,
     });
+    const money = await postPolicyPremium(tx, ctx, policy, (await requireVersion(ctx, review.parameterVersion)).document);
     await appendAudit(tx, ctx, {
       action: 'policy.issued',
       targetType: 'policy',
@@ -209,11 +211,13 @@ export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idemp
         policyNumber: policy.policyNumber,
         premium: policy.premiumAmount,
         borrowerPremium: policy.borrowerPremium,
-        subsidyOwed: policy.subsidyAmount,
+        subsidy: policy.subsidyAmount,
+        subsidyPaidNow: money.subsidyPaid,
+        riskReserve: money.reserve,
         parameterVersion: policy.parameterVersion,
       },
     });
-    return policy;
+    return { ...policy, subsidyPaid: money.subsidyPaid };
   });
 }
 
