@@ -6,6 +6,7 @@ import { demoLogins } from './demo/tokens.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createLogger } from './logger.js';
 import { scheduleAgeing } from './modules/lending/ageing.js';
+import { dashboardRoute } from './dashboard/route.js';
 
 // start: config → db → migrate → (demo data) → HTTP server
 const config = loadConfigOrExit();
@@ -27,14 +28,18 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 
 const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
-const server = createHttpServer(app);
+const server = createHttpServer(app, [dashboardRoute]);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
   process.exit(1);
 });
 const url = `http://localhost:${port}/graphql`;
 
-const lines = [`\nCredit-information platform ready in ${Date.now() - started} ms (${db.driver}).`, `GraphQL: ${url}`];
+const lines = [
+  `\nCredit-information platform ready in ${Date.now() - started} ms (${db.driver}).`,
+  `GraphQL:   ${url}`,
+  `Dashboard: http://localhost:${port}/dashboard  (paste the GOVERNMENT token)`,
+];
 if (config.jwt.mode === 'hs256' && config.jwt.isDevSecret) {
   lines.push('\nDevelopment tokens (dev secret; valid 30 days). Send as  Authorization: Bearer <token>');
   for (const l of await demoLogins(config, db)) lines.push(`\n  ${l.role.padEnd(10)} ${l.note}\n  ${l.token}`);

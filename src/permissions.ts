@@ -62,6 +62,7 @@ export const baseRules = {
     trialBalance: isGovernmentOrAdmin,
     claim: seesProgrammeMoney,
     claims: seesProgrammeMoney,
+    programMetrics: isGovernmentOrAdmin,
   },
   Mutation: {
     createInstitution: isAdmin,
@@ -138,6 +139,11 @@ export const baseRules = {
   RecoveryShares: { '*': seesProgrammeMoney },
   Recovery: { '*': seesProgrammeMoney },
   AgeingRun: { '*': isAdmin },
+  // aggregates only, small groups withheld: the finance bureau's view
+  ProgrammeMetrics: { '*': isGovernmentOrAdmin },
+  MetricCell: { '*': isGovernmentOrAdmin },
+  Leverage: { '*': isGovernmentOrAdmin },
+  LeagueRow: { '*': isGovernmentOrAdmin },
   AuditConnection: { '*': isAdmin },
 };
 

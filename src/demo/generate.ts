@@ -183,7 +183,7 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
     const name = enterprise
       ? `${county.name.replace(/[区县]$/, '')}${rng.pick(FIRM_WORDS)}${SECTOR_WORD[sector]}有限公司`
       : personName(rng);
-    const yearsTrading = enterprise ? rng.int(0, 3) : category === 'RURAL_HOUSEHOLD' ? rng.int(1, 20) : rng.int(0, 5);
+    const yearsTrading = enterprise ? rng.int(0, 3) : category === 'RURAL_HOUSEHOLD' ? rng.int(1, 20) : rng.int(0, 2);
     const registeredOn = addDays(today, -(yearsTrading * 365 + rng.int(30, 330)));
     const id = rng.uuid();
     const borrower: BorrowerRow = {

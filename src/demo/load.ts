@@ -1,11 +1,25 @@
 import { sql } from 'drizzle-orm';
 import { one, type Database, type Executor } from '../db/client.js';
 import { DEMO_INSTITUTIONS, generateBorrowers, type BorrowerBundle, type DemoOptions } from './generate.js';
+import { generateProgramme, SEED_PLAN, type ProgrammePlan } from './programme.js';
+import { Rng } from './random.js';
+import { rebuildCube } from '../modules/metrics/cube.js';
+import { trialBalance } from '../modules/ledger/store.js';
+import { parameterVersion } from '../modules/parameters/service.js';
 
-/** One parameter per batch: rows travel as JSON and Postgres expands them. Fast on both drivers. */
-async function insertJson(db: Executor, table: string, rows: object[]) {
+/**
+ * One parameter per batch: rows travel as JSON and Postgres expands them (columns named by the
+ * rows' keys). Fast on both drivers.
+ */
+async function insertJson(db: Executor, table: string, rows: object[], onConflictDoNothing = false) {
   if (rows.length === 0) return;
-  await db.execute(sql`insert into ${sql.identifier(table)} select * from json_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(rows)}::json)`);
+  const cols = sql.raw(Object.keys(rows[0]).map((c) => `"${c}"`).join(', '));
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = JSON.stringify(rows.slice(i, i + 5000));
+    await db.execute(
+      sql`insert into ${sql.identifier(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.identifier(table)}, ${chunk}::json)${sql.raw(onConflictDoNothing ? ' on conflict do nothing' : '')}`,
+    );
+  }
 }
 
 export interface DemoSummary {
@@ -15,6 +29,7 @@ export interface DemoSummary {
   inquiries: number;
   /** A borrower with accounts and an active consent, for the printed example. */
   sample?: { borrowerId: string; bankId: string; purpose: string };
+  programme?: { applications: number; loans: number; claims: number; disbursed: string };
 }
 
 export async function hasData(db: Database): Promise<boolean> {
@@ -22,7 +37,17 @@ export async function hasData(db: Database): Promise<boolean> {
   return (r?.n ?? 0) > 0;
 }
 
-export async function loadDemoData(db: Database, opts: DemoOptions, batchSize = 2000, onProgress?: (done: number) => void): Promise<DemoSummary> {
+/**
+ * Load the demo. With `programme` (the default for the demo, not for benchmarks) the
+ * borrowers also get the programme's two years of applications, loans, claims and money.
+ */
+export async function loadDemoData(
+  db: Database,
+  opts: DemoOptions & { programme?: ProgrammePlan | false },
+  batchSize = 2000,
+  onProgress?: (done: number) => void,
+): Promise<DemoSummary> {
+  const keep: BorrowerBundle[] = [];
   const summary: DemoSummary = { borrowers: 0, accounts: 0, consents: 0, inquiries: 0 };
   await db.orm.execute(
     sql`insert into institutions (id, kind, name, created_at) select * from json_to_recordset(${JSON.stringify(
@@ -53,8 +78,50 @@ export async function loadDemoData(db: Database, opts: DemoOptions, batchSize = 
       if (c) summary.sample = { borrowerId: b.borrower.id, bankId: c.institution_id, purpose: c.purpose };
     }
     batch.push(b);
+    if (opts.programme !== false) keep.push(b);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  if (opts.programme !== false) summary.programme = await loadProgramme(db, keep, opts, opts.programme ?? SEED_PLAN);
   return summary;
+}
+
+async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: DemoOptions, plan: ProgrammePlan) {
+  const rng = new Rng(opts.seed ^ 0x1d5);
+  const params = await parameterVersion(db, 1);
+  const p = generateProgramme(bundles, { seed: opts.seed, asOf: opts.asOf, params: params!.document, parameterVersion: 1, plan, uuid: () => rng.uuid() });
+  await db.orm.transaction(async (tx) => {
+    // bulk load: the per-row balance trigger is switched off and the trial balance checked below instead
+    await tx.execute(sql`set local session_replication_role = replica`).catch(() => {});
+    await insertJson(tx, 'institution_customers', p.customers, true);
+    await insertJson(tx, 'consents', p.consents);
+    await insertJson(tx, 'inquiries', p.inquiries);
+    await insertJson(tx, 'applications', p.applications);
+    await insertJson(tx, 'application_reviews', p.reviews);
+    await insertJson(tx, 'policies', p.policies);
+    await insertJson(tx, 'loans', p.loans);
+    await insertJson(tx, 'loan_instalments', p.instalments);
+    await insertJson(tx, 'claims', p.claims);
+    await insertJson(tx, 'court_confirmations', p.courtConfirmations);
+    await insertJson(tx, 'recoveries', p.recoveries);
+    await insertJson(tx, 'credit_accounts', p.accounts);
+    const accounts = [...p.balances.keys()].filter((a) => a.startsWith('INSTITUTION:') || a.startsWith('RESERVE:'));
+    await insertJson(
+      tx,
+      'ledger_accounts',
+      accounts.map((id) => {
+        const [kind, inst] = id.split(':');
+        return { id, kind, institution_id: inst, name: kind === 'RESERVE' ? `Risk reserve of ${inst} (风险准备金)` : `Settlement of ${inst}`, balance: '0', created_at: opts.asOf.toISOString() };
+      }),
+      true,
+    );
+    await insertJson(tx, 'ledger_transactions', p.transactions);
+    await insertJson(tx, 'ledger_entries', p.entries);
+    await tx.execute(sql`update ledger_accounts a set balance = coalesce((select sum(amount) from ledger_entries e where e.account_id = a.id), 0) where a.kind not in ('BUDGET', 'EXTERNAL')`);
+    await tx.execute(sql`select setval('loan_number_seq', ${p.loans.length + 1}::bigint, false), setval('policy_number_seq', ${p.policies.length + 1}::bigint, false)`);
+    await rebuildCube(tx);
+    const tb = await trialBalance(tx);
+    if (Number(tb.total) !== 0 || tb.mismatched !== 0 || tb.unbalanced !== 0) throw new Error(`demo ledger out of balance: ${JSON.stringify(tb)}`);
+  });
+  return { applications: p.applications.length, loans: p.loans.length, claims: p.claims.length, disbursed: plan.targetDisbursed };
 }

@@ -15,6 +15,7 @@ import { resolvers as underwriting } from '../modules/underwriting/resolvers.js'
 import { resolvers as lending } from '../modules/lending/resolvers.js';
 import { resolvers as ledger } from '../modules/ledger/resolvers.js';
 import { resolvers as losses } from '../modules/losses/resolvers.js';
+import { resolvers as metrics } from '../modules/metrics/resolvers.js';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -25,7 +26,7 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
 }
 
-const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit, parameters, underwriting, lending, ledger, losses];
+const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit, parameters, underwriting, lending, ledger, losses, metrics];
 const moduleRules: RuleTree[] = [baseRules];
 
 function mergeRules(trees: RuleTree[]): RuleTree {

@@ -242,6 +242,7 @@ const OPS: Op[] = [
     doc: RECOVER,
     vars: async (_r, allowed) => ({ l: allowed ? (await claimFixture(), claimedLoan!) : NOWHERE, a: '1.00', k: key() }),
   },
+  { field: 'programMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programMetrics { totals { suppressed } } }` },
 ];
 
 let claimed: string | undefined;

@@ -8,7 +8,8 @@ import type { Ctx } from '../../graphql/context.js';
 import { idempotent } from '../../idempotency.js';
 import { parse } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
-import type { PolicyRow } from '../lending/store.js';
+import { loanById, type PolicyRow } from '../lending/store.js';
+import { bump } from '../metrics/cube.js';
 import * as losses from '../losses/store.js';
 import type { ProgrammeParameters } from '../parameters/rules.js';
 import { BORROWERS, BUDGET, FUND, institutionAccount, lockAll, lockFund, post, reserveAccount, type FundAccount } from './posting.js';
@@ -85,6 +86,8 @@ export async function payCompensation(tx: Executor, ctx: Ctx, claim: losses.Clai
   const pay = Decimal.min(due, available);
   if (pay.lte(0) && extinguished.isZero()) return claim;
   if (pay.gt(0)) {
+    const loan = await loanById(tx, claim.loanId);
+    await bump(tx, loan!.applicationId, { compensation_paid: pay.toFixed(2) });
     await post(tx, ctx, {
       kind: 'RISK_COMPENSATION',
       memo: `risk compensation on loan ${loanRef}`,

@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/store.js';
 import { furnishProgrammeAccount } from '../credit/service.js';
 import { parameterVersion } from '../parameters/service.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
+import { bump } from '../metrics/cube.js';
 import * as store from './store.js';
 
 interface AgeingRow {
@@ -63,6 +64,7 @@ export async function ageLoans(ctx: Ctx, args: { asOf?: string | null }) {
         assertTransition('Loan', loan.status, 'DEFAULTED', 'default the loan');
         const defaultedOn = addDays(c.oldest_unpaid!, params.defaultThresholdDays);
         await store.updateLoan(tx, loan.id, { status: 'DEFAULTED', daysPastDue: dpd, delinquency: bucket, defaultedOn, updatedAt: ctx.now });
+        await bump(tx, loan.applicationId, { defaults: 1, defaulted_amount: loan.outstandingPrincipal });
         await appendAudit(tx, ctx, {
           action: 'loan.defaulted',
           targetType: 'loan',

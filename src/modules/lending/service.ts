@@ -16,6 +16,7 @@ import { rateCeiling } from '../parameters/rules.js';
 import { requireVersion } from '../parameters/service.js';
 import { assess, loanRequestSchema } from '../underwriting/service.js';
 import { postPolicyPremium } from '../ledger/funds.js';
+import { bump, disbursementWeights } from '../metrics/cube.js';
 import type { Price } from '../underwriting/pricing.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
 import { allocatePayment, daysPastDue, generateSchedule, isSettled, outstandingPrincipal, type InstalmentState } from './schedule.js';
@@ -88,6 +89,7 @@ export async function submitApplication(ctx: Ctx, args: { input: unknown; idempo
       submittedAt: ctx.now,
       updatedAt: ctx.now,
     });
+    await bump(tx, app.id, { applications: 1, new_applicants: (await store.isFirstApplication(tx, borrowerId, app.id)) ? 1 : 0 });
     await appendAudit(tx, ctx, {
       action: 'application.submitted',
       targetType: 'application',
@@ -150,6 +152,8 @@ export async function reviewApplication(ctx: Ctx, args: { id: string; decision: 
     const status = a.decision === 'DECLINE' ? 'DECLINED' : other?.decision === 'APPROVE' ? 'APPROVED' : 'SUBMITTED';
     const updated =
       status === app.status ? app : await store.updateApplication(tx, app.id, { status, decidedAt: ctx.now, updatedAt: ctx.now });
+    if (status === 'APPROVED') await bump(tx, app.id, { approvals: 1 });
+    if (status === 'DECLINED') await bump(tx, app.id, { declines: 1 });
     await appendAudit(tx, ctx, {
       action: 'application.reviewed',
       targetType: 'application',
@@ -202,6 +206,7 @@ export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idemp
       asOf: today,
     });
     const money = await postPolicyPremium(tx, ctx, policy, (await requireVersion(ctx, review.parameterVersion)).document);
+    await bump(tx, app.id, { premiums: policy.premiumAmount, subsidy: policy.subsidyAmount });
     await appendAudit(tx, ctx, {
       action: 'policy.issued',
       targetType: 'policy',
@@ -291,6 +296,13 @@ export async function disburseLoan(ctx: Ctx, args: { input: unknown; idempotency
       updatedAt: ctx.now,
     });
     await store.insertInstalments(tx, schedule.map((s) => ({ loanId: loan.id, ...s })));
+    await bump(tx, app.id, {
+      loans: 1,
+      borrowers_reached: (await store.isFirstLoan(tx, app.borrowerId, loan.id)) ? 1 : 0,
+      disbursed: amount,
+      outstanding: amount,
+      ...disbursementWeights({ principal: amount, interestRate: rate, premiumRate: policy.premiumRate, borrowerPremium: policy.borrowerPremium, termYears: app.termYears }),
+    });
     await store.updatePolicy(tx, policy.id, { status: 'ACTIVE', startsOn: disbursedOn, endsOn: maturityOn, updatedAt: ctx.now });
     await store.updateApplication(tx, app.id, { status: 'DISBURSED', updatedAt: ctx.now });
     await furnishProgrammeAccount(tx, ctx, {
@@ -349,6 +361,8 @@ export async function recordRepayment(ctx: Ctx, args: { loanId: string; amount: 
       s.interestPaid = new Decimal(s.interestPaid).plus(x.interest).toFixed(2);
     }
     const repayment = await store.insertRepayment(tx, { loanId: loan.id, amount: a.amount, paidOn, allocation, recordedBy: actor.userId, recordedAt: ctx.now });
+    const principalRepaid = allocation.reduce((s, x) => s.plus(x.principal), new Decimal(0));
+    await bump(tx, loan.applicationId, { outstanding: principalRepaid.neg().toFixed(2) });
     const outstanding = outstandingPrincipal(schedule).toFixed(2);
     const repaid = schedule.every(isSettled);
     const dpd = repaid ? 0 : daysPastDue(schedule, today);

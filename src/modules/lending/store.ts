@@ -145,6 +145,24 @@ export async function addToInstalment(tx: Executor, loanId: string, seq: number,
     .where(and(eq(loanInstalments.loanId, loanId), eq(loanInstalments.seq, seq)));
 }
 
+export async function isFirstApplication(db: Executor, borrowerId: string, applicationId: string) {
+  const [r] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.borrowerId, borrowerId), sql`${applications.id} <> ${applicationId}::uuid`))
+    .limit(1);
+  return !r;
+}
+
+export async function isFirstLoan(db: Executor, borrowerId: string, loanId: string) {
+  const [r] = await db
+    .select({ id: loans.id })
+    .from(loans)
+    .where(and(eq(loans.borrowerId, borrowerId), sql`${loans.id} <> ${loanId}::uuid`))
+    .limit(1);
+  return !r;
+}
+
 export async function insertRepayment(tx: Executor, v: typeof repayments.$inferInsert) {
   const [r] = await tx.insert(repayments).values(v).returning();
   return r;

@@ -14,6 +14,7 @@ import { assertTransition } from '../lending/rules.js';
 import * as lending from '../lending/store.js';
 import { requireVersion } from '../parameters/service.js';
 import { compensationOwed, lossBorne, payFromFund, recoveryShares, splitLoss } from './rules.js';
+import { bump } from '../metrics/cube.js';
 import * as store from './store.js';
 
 const loanArg = (args: { loanId: string }) => parse(uuid, args.loanId, 'loanId');
@@ -86,6 +87,8 @@ export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey
     });
     failpoint(ctx, 'payClaim.afterLedger');
     const paid = await store.updateClaim(tx, claim.id, { status: 'PAID', paidAt: ctx.now, paidBy: actor.userId, updatedAt: ctx.now });
+    // the claim settles the bank's loan: it leaves the outstanding book
+    await bump(tx, loan.applicationId, { claims_paid: claim.insurerAmount, outstanding: new Decimal(loan.outstandingPrincipal).neg().toFixed(2) });
     await lending.updateLoan(tx, loan.id, { status: 'CLAIMED', updatedAt: ctx.now });
     await lending.updatePolicy(tx, policy.id, { status: 'CLAIMED', updatedAt: ctx.now });
     const today = businessDate(ctx.now);
@@ -254,6 +257,7 @@ export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: s
       recoveredFund: new Decimal(claim.recoveredFund).plus(shares.fund).toFixed(2),
       updatedAt: ctx.now,
     });
+    await bump(tx, loan.applicationId, { recoveries: a.amount, recovered_insurer: shares.insurer });
     await appendAudit(tx, ctx, { action: 'loan.recovery.recorded', targetType: 'loan', targetId: loan.id, borrowerId: loan.borrowerId, detail: { amount: a.amount, ...shares } });
     return recovery;
   });

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The finance bureau's programme dashboard: one static page, its script and stylesheet, and
+ * Chart.js from node_modules (no CDN: the servers have no internet). The page itself calls
+ * POST /graphql with the user's token; nothing here reads data or checks tokens.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PUBLIC = join(HERE, 'public');
+// chart.js does not export its UMD file; find the package through its CommonJS entry (dist/chart.cjs).
+const CHART_DIST = dirname(createRequire(import.meta.url).resolve('chart.js'));
+
+const HTML = 'text/html; charset=utf-8';
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+/** The only files served: URL path → file on disk. Nothing else under /dashboard is readable. */
+const FILES: ReadonlyMap<string, { file: string; type: string }> = new Map([
+  ['/dashboard', { file: join(PUBLIC, 'index.html'), type: HTML }],
+  ['/dashboard/', { file: join(PUBLIC, 'index.html'), type: HTML }],
+  ['/dashboard/app.js', { file: join(PUBLIC, 'app.js'), type: JS }],
+  ['/dashboard/app.css', { file: join(PUBLIC, 'app.css'), type: CSS }],
+  ['/dashboard/vendor/chart.umd.js', { file: join(CHART_DIST, 'chart.umd.js'), type: JS }],
+]);
+
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function securityHeaders(): Record<string, string> {
+  return {
+    'cache-control': 'no-store',
+    'content-security-policy': DASHBOARD_CSP,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
+
+function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) {
+  const body = Buffer.from(text, 'utf8');
+  res.writeHead(status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length), ...extra });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Serves GET/HEAD /dashboard, /dashboard/ and the whitelisted assets; true when it answered. */
+export async function dashboardRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const path = url.pathname;
+  if (path !== '/dashboard' && !path.startsWith('/dashboard/')) return false;
+  const entry = FILES.get(path);
+  if (!entry) {
+    sendText(req, res, 404, 'Not found');
+    return true;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendText(req, res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
+    return true;
+  }
+  const body = await readFile(entry.file);
+  res.writeHead(200, { ...securityHeaders(), 'content-type': entry.type, 'content-length': String(body.length) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}

@@ -1,0 +1,143 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import { requireRole } from '../../auth/policy.js';
+import { BORROWER_CATEGORIES } from '../../domain.js';
+import { badInput, notFound } from '../../errors.js';
+import type { Ctx } from '../../graphql/context.js';
+import { institutionId, parse, text } from '../../validation.js';
+import { findInstitution, listInstitutions } from '../institutions/store.js';
+import { fundBalances } from '../ledger/service.js';
+import { parametersInForce } from '../parameters/service.js';
+import * as store from './store.js';
+import { DIMS, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
+
+const filterSchema = z
+  .object({
+    year: z.number().int().min(2000).max(2100).nullish(),
+    county: text(100).nullish(),
+    category: z.enum(BORROWER_CATEGORIES).nullish(),
+    sector: text(100).nullish(),
+    institutionId: institutionId.nullish(),
+  })
+  .nullish();
+
+const keyOfRow = (r: store.GroupRow) => keyOf(DIMS.filter((d) => r.g[d]).map((d) => [d, String(r.v[d])] as Condition));
+
+const rate = (num: Decimal.Value, den: Decimal.Value) => (new Decimal(den).isZero() ? null : new Decimal(num).div(den).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString());
+
+function figures(r: store.GroupRow | undefined, referenceCost: string) {
+  const z = (x: string | undefined) => x ?? '0';
+  const disbursed = z(r?.disbursed);
+  const avgCost = rate(z(r?.costWeighted), disbursed);
+  const decided = (r?.approvals ?? 0) + (r?.declines ?? 0);
+  return {
+    applications: r?.applications ?? 0,
+    approvals: r?.approvals ?? 0,
+    approvalRate: rate(r?.approvals ?? 0, decided),
+    loans: r?.loans ?? 0,
+    disbursed,
+    outstanding: z(r?.outstanding),
+    borrowersReached: r?.borrowersReached ?? 0,
+    averageInterestRate: rate(z(r?.interestWeighted), disbursed),
+    averagePremiumRate: rate(z(r?.premiumRateWeighted), disbursed),
+    averageFinancingCost: avgCost,
+    savingsVsGuaranteeCompany: avgCost === null ? null : new Decimal(1).minus(new Decimal(avgCost).div(referenceCost)).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString(),
+    defaults: r?.defaults ?? 0,
+    defaultedAmount: z(r?.defaultedAmount),
+    defaultRate: rate(r?.defaults ?? 0, r?.loans ?? 0),
+    claimsPaid: z(r?.claimsPaid),
+    compensationPaid: z(r?.compensationPaid),
+    recoveries: z(r?.recoveries),
+    premiums: z(r?.premiums),
+    premiumSubsidy: z(r?.subsidy),
+    lossRatio: rate(new Decimal(z(r?.claimsPaid)).minus(z(r?.compensationPaid)).minus(z(r?.recoveredInsurer)), z(r?.premiums)),
+  };
+}
+
+type Figures = ReturnType<typeof figures>;
+const WITHHELD = Object.fromEntries(Object.keys(figures(undefined, '1')).map((f) => [f, null])) as Record<keyof Figures, null>;
+
+/**
+ * The finance bureau's view: totals, the monthly series, breakdowns and the league table for a
+ * year (or all years) and at most one dimension, all read from the cube, with small groups
+ * withheld consistently across every table (see suppression.ts).
+ */
+export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
+  requireRole(ctx, 'GOVERNMENT', 'ADMIN');
+  const f = parse(filterSchema, args.filter, 'filter') ?? {};
+  const year = f.year ?? undefined;
+  const chosen: Condition[] = [];
+  if (f.county) chosen.push(['county', f.county]);
+  if (f.category) chosen.push(['category', f.category]);
+  if (f.sector) chosen.push(['sector', f.sector]);
+  if (f.institutionId) {
+    const inst = await findInstitution(ctx.db.orm, f.institutionId);
+    if (!inst || inst.kind === 'GOVERNMENT') throw notFound('Bank or insurer');
+    chosen.push([inst.kind === 'BANK' ? 'bank' : 'insurer', inst.id]);
+  }
+  if (chosen.length > 1) {
+    throw badInput('filter: one of county, category, sector or institution at a time (every published figure must stay safe against differencing)', { field: 'filter' });
+  }
+  const [params, rowsYear, rowsAll, institutions, funds] = await Promise.all([
+    parametersInForce(ctx, ctx.now),
+    store.groups(ctx.db.orm, year),
+    year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm),
+    listInstitutions(ctx.db.orm),
+    fundBalances(ctx),
+  ]);
+  const k = params.document.minimumCellSize;
+  const ref = params.document.referenceGuaranteeCost;
+  const byKey = new Map(rowsYear.map((r) => [keyOfRow(r), r]));
+  const sizesOf = (rs: store.GroupRow[]) => new Map<string, Size>(rs.map((r) => [keyOfRow(r), { apps: r.applications, people: r.newApplicants }]));
+  const sizes = sizesOf(rowsYear);
+  if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
+  const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
+  const names = new Map(institutions.map((i) => [i.id, i.name]));
+
+  const cell = (conds: Condition[], key: string | null, label: string | null) => {
+    const id = keyOf(conds);
+    const suppressed = withheld.has(id);
+    return { key, label, suppressed, ...(suppressed ? WITHHELD : figures(byKey.get(id), ref)) };
+  };
+  const breakdown = (dim: Dim) => {
+    const filterDim = chosen[0]?.[0];
+    if (filterDim === dim) return [cell(chosen, chosen[0][1], labelOf(dim, chosen[0][1]))];
+    const values = rowsYear
+      .filter((r) => r.g[dim] && DIMS.every((d) => d === dim || (d === filterDim ? r.g[d] && r.v[d] === chosen[0][1] : !r.g[d])))
+      .map((r) => String(r.v[dim]))
+      .sort();
+    return values.map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
+  };
+  const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
+
+  const totals = cell(chosen, null, null);
+  const money = await store.governmentMoney(ctx.db.orm, year);
+  const leverage =
+    chosen.length === 0 && !totals.suppressed
+      ? {
+          creditDisbursed: totals.disbursed!,
+          governmentMoney: money,
+          ratio: new Decimal(money).isZero() ? null : new Decimal(totals.disbursed!).div(money).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1),
+        }
+      : null;
+  const byBank = breakdown('bank');
+  const byInsurer = breakdown('insurer');
+  const league = [...byBank, ...byInsurer]
+    .sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || new Decimal(b.disbursed ?? 0).cmp(a.disbursed ?? 0) || String(a.key).localeCompare(String(b.key)))
+    .map((c, i) => ({ rank: i + 1, institutionId: c.key!, cell: c }));
+  return {
+    minimumCellSize: k,
+    referenceGuaranteeCost: ref,
+    totals,
+    leverage,
+    funds,
+    monthly: breakdown('month'),
+    byCounty: breakdown('county'),
+    byCategory: breakdown('category'),
+    bySector: breakdown('sector'),
+    byBank,
+    byInsurer,
+    leagueTable: league,
+    generatedAt: ctx.now,
+  };
+}

@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/client.js';
+import { rebuildCube } from '../../src/modules/metrics/cube.js';
+import {
+  adminToken,
+  AGE,
+  borrower,
+  COMPENSATE,
+  COURT,
+  DEPOSIT,
+  disbursedLoan,
+  FILE_CLAIM,
+  institution,
+  key,
+  PAY_CLAIM,
+  RECOVER,
+  REPAY,
+  REVIEW,
+  SUBMIT,
+  type Deal,
+  type Inst,
+} from '../factories.js';
+import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
+
+const METRICS = `query($f: MetricsFilter) { programMetrics(filter: $f) {
+  minimumCellSize referenceGuaranteeCost
+  leverage { creditDisbursed governmentMoney ratio }
+  totals { ...C } monthly { ...C } byCounty { ...C } byCategory { ...C } bySector { ...C } byBank { ...C } byInsurer { ...C }
+  leagueTable { rank institution { id } cell { key disbursed suppressed } }
+  funds { premiumSubsidyFund riskCompensationFund }
+} }
+fragment C on MetricCell { key label suppressed applications approvals approvalRate loans disbursed outstanding borrowersReached
+  averageInterestRate averagePremiumRate averageFinancingCost savingsVsGuaranteeCompany defaults defaultedAmount defaultRate
+  claimsPaid compensationPaid recoveries premiums premiumSubsidy lossRatio }`;
+
+const A = '张北县';
+const B = '蔚县';
+const app = useTestApp({ now: '2026-03-10T02:00:00.000Z' });
+let t: TestApp;
+let bank: Inst;
+let insurer: Inst;
+let gov: Inst;
+let admin: string;
+let defaulting: Deal;
+
+/**
+ * The hand-computed data set: county A, breeding: 7 loans of 100,000 at 5%; county A, retail:
+ * 2 of 50,000 at 4%; county B, planting: 5 of 200,000 at 5.5% and one declined application.
+ * One A-breeding loan defaults; its claim, compensation and a recovery follow.
+ */
+beforeAll(async () => {
+  t = await app();
+  [bank, insurer, gov] = await Promise.all([institution(t, 'BANK'), institution(t, 'INSURER'), institution(t, 'GOVERNMENT')]);
+  admin = await adminToken(t);
+  ok(await t.gql(gov.token, DEPOSIT, { f: 'PREMIUM_SUBSIDY', a: '100000.00', k: key() }));
+  ok(await t.gql(gov.token, DEPOSIT, { f: 'RISK_COMPENSATION', a: '1000000.00', k: key() }));
+  const deals: { deal: Deal; monthly: string }[] = [];
+  const open = async (county: string, sector: string, amount: string, rate: string, monthly: string) => {
+    const b = await borrower(t, bank, { county, sector, registeredOn: '2025-01-01' });
+    deals.push({ deal: await disbursedLoan(t, b, bank, insurer, { amount, interestRate: rate }), monthly });
+  };
+  for (let i = 0; i < 7; i++) await open(A, 'breeding', '100000.00', '0.05', '416.67');
+  for (let i = 0; i < 2; i++) await open(A, 'retail', '50000.00', '0.04', '166.67');
+  for (let i = 0; i < 5; i++) await open(B, 'planting', '200000.00', '0.055', '916.67');
+  const declined = await borrower(t, bank, { county: B, sector: 'planting', registeredOn: '2025-01-01' });
+  const a = ok(await t.gql(declined.token, SUBMIT, { i: { bankId: bank.id, insurerId: insurer.id, amount: '200000.00', termYears: 1, interestRate: '0.055', loanPurpose: '种植' }, k: key() })).submitApplication;
+  ok(await t.gql(bank.token, REVIEW, { id: a.id, d: 'DECLINE', r: ['经营场地租约不足一年'], k: key() }));
+  // 130 days on: every loan but the first has paid its four interest instalments; the first defaults
+  defaulting = deals[0].deal;
+  t.setNow('2026-07-18T02:00:00.000Z');
+  for (const { deal, monthly } of deals.slice(1)) {
+    ok(await t.gql(bank.token, REPAY, { l: deal.loanId, a: (Number(monthly) * 4).toFixed(2), k: key() }));
+  }
+  const aged = ok(await t.gql(admin, AGE, {})).ageLoans;
+  expect(aged.defaulted).toBe(1);
+  const claim = ok(await t.gql(bank.token, FILE_CLAIM, { l: defaulting.loanId, k: key() })).fileClaim;
+  ok(await t.gql(insurer.token, PAY_CLAIM, { c: claim.id, k: key() }));
+  ok(await t.gql(bank.token, COURT, { l: defaulting.loanId, r: '(2026)冀0722民初88号', d: '2026-07-18', k: key() }));
+  ok(await t.gql(gov.token, COMPENSATE, { c: claim.id, k: key() }));
+  ok(await t.gql(bank.token, RECOVER, { l: defaulting.loanId, a: '10000.00', k: key() }));
+}, 120_000);
+
+const minimumCellSize = async (k: number, from: string) => {
+  ok(
+    await t.gql(gov.token, `mutation($i: NewParameterVersionInput!, $k: String!) { createParameterVersion(input: $i, idempotencyKey: $k) { version } }`, {
+      i: { effectiveFrom: from, note: `k = ${k}`, changes: { minimumCellSize: k } },
+      k: key(),
+    }),
+  );
+  t.setNow(from);
+};
+
+describe('each metric against the hand-computed data set (k = 2)', () => {
+  let m: any;
+  beforeAll(async () => {
+    await minimumCellSize(2, '2026-07-19T00:00:00.000Z');
+    m = ok(await t.gql(gov.token, METRICS, {})).programMetrics;
+  });
+
+  it('totals', () => {
+    expect(m.minimumCellSize).toBe(2);
+    expect(m.totals).toEqual({
+      key: null,
+      label: null,
+      suppressed: false,
+      applications: 15,
+      approvals: 14,
+      approvalRate: '0.933333',
+      loans: 14,
+      disbursed: '1800000.00',
+      outstanding: '1700000.00',
+      borrowersReached: 14,
+      averageInterestRate: '0.052222',
+      averagePremiumRate: '0.023',
+      averageFinancingCost: '0.062222',
+      savingsVsGuaranteeCompany: '0.585187',
+      defaults: 1,
+      defaultedAmount: '100000.00',
+      defaultRate: '0.071429',
+      claimsPaid: '80000.00',
+      compensationPaid: '40000.00',
+      recoveries: '10000.00',
+      premiums: '41400.00',
+      premiumSubsidy: '23400.00',
+      lossRatio: '0.869565',
+    });
+  });
+
+  it('leverage: credit disbursed over government money in the same period', () => {
+    expect(m.leverage).toEqual({ creditDisbursed: '1800000.00', governmentMoney: '1100000.00', ratio: '1.6' });
+  });
+
+  it('breakdowns by county, sector, month and institution add up to the totals', () => {
+    const county = Object.fromEntries(m.byCounty.map((c: any) => [c.key, c]));
+    expect(county[A]).toMatchObject({ applications: 9, loans: 9, disbursed: '800000.00', defaults: 1, outstanding: '700000.00' });
+    expect(county[B]).toMatchObject({ applications: 6, approvals: 5, loans: 5, disbursed: '1000000.00', defaults: 0, approvalRate: '0.833333' });
+    expect(m.bySector.map((c: any) => [c.key, c.loans])).toEqual([['breeding', 7], ['planting', 5], ['retail', 2]]);
+    expect(m.monthly).toHaveLength(1);
+    expect(m.monthly[0]).toMatchObject({ key: '2026-03', applications: 15, disbursed: '1800000.00' });
+    expect(m.byBank).toEqual([expect.objectContaining({ key: bank.id, disbursed: '1800000.00' })]);
+    expect(m.leagueTable.map((r: any) => r.institution.id).sort()).toEqual([bank.id, insurer.id].sort());
+  });
+
+  it('filters to one county, with its own monthly series', async () => {
+    const f = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics;
+    expect(f.totals).toMatchObject({ applications: 9, disbursed: '800000.00', claimsPaid: '80000.00', lossRatio: '1.956522' });
+    expect(f.byCounty).toHaveLength(1);
+    expect(f.leverage).toBeNull();
+    expect(f.monthly[0]).toMatchObject({ key: '2026-03', disbursed: '800000.00' });
+  });
+
+  it('filters to a year of cohorts', async () => {
+    expect(ok(await t.gql(gov.token, METRICS, { f: { year: 2026 } })).programMetrics.totals.disbursed).toBe('1800000.00');
+    const none = ok(await t.gql(gov.token, METRICS, { f: { year: 2025 } })).programMetrics;
+    expect(none.totals).toMatchObject({ suppressed: false, applications: 0, disbursed: '0.00', averageInterestRate: null });
+  });
+
+  it('keeps the cube equal to a rebuild from the base tables', async () => {
+    const snapshot = () => rows(t.tdb.db.orm, sql`select * from metric_cells order by month, county, category, sector, bank_id, insurer_id`);
+    const incremental = await snapshot();
+    await t.tdb.db.orm.transaction((tx) => rebuildCube(tx));
+    expect(await snapshot()).toEqual(incremental);
+  });
+});
+
+describe('privacy by construction (k = 5)', () => {
+  let m: any;
+  beforeAll(async () => {
+    await minimumCellSize(5, '2026-07-20T00:00:00.000Z');
+    m = ok(await t.gql(gov.token, METRICS, {})).programMetrics;
+  });
+
+  it('withholds groups of fewer than 5 borrowers: null and flagged', () => {
+    const retail = m.bySector.find((c: any) => c.key === 'retail');
+    expect(retail).toMatchObject({ suppressed: true, applications: null, disbursed: null, loans: null });
+    expect(m.totals.suppressed).toBe(false);
+  });
+
+  it('withholds what differencing would reveal: county A (9) and breeding (7, all in A) differ by the 2 retail borrowers', async () => {
+    const countyA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.totals;
+    const breeding = ok(await t.gql(gov.token, METRICS, { f: { sector: 'breeding' } })).programMetrics.totals;
+    expect(countyA.suppressed && breeding.suppressed).toBe(false); // not everything hidden...
+    expect(!countyA.suppressed && !breeding.suppressed).toBe(false); // ...but never both published
+    const breedingInA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.bySector.find((c: any) => c.key === 'breeding');
+    if (!countyA.suppressed) expect(breedingInA.suppressed).toBe(true);
+  });
+
+  it('a narrowing filter to a small group withholds everything in it', async () => {
+    const f = ok(await t.gql(gov.token, METRICS, { f: { sector: 'retail' } })).programMetrics;
+    expect(f.totals.suppressed).toBe(true);
+    for (const list of [f.monthly, f.byCounty, f.bySector, f.byBank, f.byInsurer]) expect(list.every((c: any) => c.suppressed)).toBe(true);
+  });
+
+  it('no published breakdown leaves a single withheld cell that total − the others would reveal', () => {
+    for (const list of [m.byCounty, m.bySector, m.monthly, m.byBank, m.byInsurer, m.byCategory]) {
+      const hidden = list.filter((c: any) => c.suppressed);
+      expect(hidden.length === 0 || hidden.length >= 2).toBe(true);
+    }
+  });
+});
+
+describe('access', () => {
+  it('only government and admin read metrics; no borrower identifier in them', async () => {
+    expect(ok(await t.gql(admin, `{ programMetrics { totals { loans } } }`)).programMetrics.totals.loans).toBe(14);
+    for (const token of [bank.token, insurer.token]) expect(codeOf(await t.gql(token, `{ programMetrics { totals { loans } } }`))).toBe('FORBIDDEN');
+    const text = JSON.stringify(ok(await t.gql(gov.token, METRICS, {})));
+    const ids = await rows<{ id: string }>(t.tdb.db.orm, sql`select id from borrowers`);
+    for (const { id } of ids) expect(text).not.toContain(id);
+  });
+
+  it('refuses two dimension filters at once', async () => {
+    expect(codeOf(await t.gql(gov.token, METRICS, { f: { county: A, sector: 'breeding' } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.gql(gov.token, METRICS, { f: { institutionId: 'nobody-here' } }))).toBe('NOT_FOUND');
+  });
+});
