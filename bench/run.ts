@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ensureProfileDataset } from './dataset.js';
 import { fmt } from './common.js';
 import { benchProfile } from './profile.js';
+import { benchMetrics, ensureMetricsDataset } from './metrics.js';
 
 // npm run bench [-- --borrowers 100000 --duration 15 --connections 20 --fresh]
 const { values } = parseArgs({
@@ -13,12 +14,15 @@ const { values } = parseArgs({
     server: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     port: { type: 'string', default: '4100' },
     fresh: { type: 'boolean', default: false },
+    loans: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
   },
 });
 
 const serverUrl = values.server!;
 console.log(`# npm run bench (${new Date().toISOString()}, node ${process.version})\n`);
 
+if (values.only !== 'metrics') {
 console.log(`## creditProfile: consent check + profile + inquiry write`);
 const spec = { borrowers: Number(values.borrowers), accountsPerBorrower: Number(values.accounts), inquiriesPerBorrower: 3, seed: 7 };
 const dbName = 'cs_bench_profile';
@@ -40,3 +44,16 @@ for (const r of results) {
 }
 const [ours, raw] = results;
 console.log(`\n  this server / raw = ${(ours.reqPerSec / raw.reqPerSec).toFixed(2)}× (target ≥ 0.40×; PostGraphile measured 2,600–3,100 req/s on these machines)`);
+}
+
+if (values.only !== 'profile') {
+  console.log(`\n## programMetrics over ${fmt(Number(values.loans))} loans`);
+  const metricsUrl = await ensureMetricsDataset(serverUrl, 'cs_bench_metrics', Number(values.loans), values.fresh!);
+  const m = await benchMetrics({ dbUrl: metricsUrl, port: Number(values.port) + 1, runs: 40 });
+  console.log('| query | p50 ms | p99 ms | runs |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| programMetrics over HTTP (full dashboard query, cube + suppression) | ${m.api.p50.toFixed(1)} | ${m.api.p99.toFixed(1)} | ${m.api.runs} |`);
+  console.log(`| naive scan: the same groups from the base tables (SQL only) | ${m.naive.p50.toFixed(1)} | – | ${m.naive.runs} |`);
+  console.log(`\n  naive / cube = ${(m.naive.p50 / m.api.p50).toFixed(1)}× (target ≥ 10×; p50 target < 200 ms)`);
+  console.log(`  answer: ${m.answer.totals.loans} loans, disbursed ${m.answer.totals.disbursed}, leverage ${m.answer.leverage.ratio}×`);
+}

@@ -5,4 +5,5 @@ export * from './audit.js';
 export * from './lending.js';
 export * from './ledger.js';
 export * from './losses.js';
+
 export * from './metrics.js';

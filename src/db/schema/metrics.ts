@@ -1,42 +1,41 @@
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { day, money } from './common.js';
+import { sql } from 'drizzle-orm';
+import { bigint, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 
 /**
- * The programme-metrics cube: one row per application cohort (month submitted, China time)
- * and county, category, sector, bank and insurer. Every measure is additive and is moved in
- * the same transaction as the event it counts, so metrics never scan the loans.
- * `newApplicants` counts borrowers whose first programme application falls in the cell: a
- * lower bound of the people behind the cell, which is the safe side for suppression.
+ * Programme metrics, kept up to date in the same transactions as the events they count.
+ * One row per (scope, group, shard): scope is 'ALL' or a cohort year ('Y2026'); the group is
+ * the whole programme or one or two dimension values (`county=蔚县|sector=planting`, months
+ * being a dimension too), keyed exactly as src/modules/metrics/suppression.ts keys them. Each
+ * event adds to its groups in one statement; a group is spread over a few shards (by
+ * application) so no single row is a lock every transaction waits on. Money is in fen.
+ * `newApplicants` counts borrowers whose first programme application is in the group: a
+ * lower bound of the people behind it, the safe side for suppression.
  */
-export const metricCells = pgTable(
-  'metric_cells',
+export const metricGroups = pgTable(
+  'metric_groups',
   {
-    month: day('month').notNull(),
-    county: text('county').notNull(),
-    category: text('category').notNull(),
-    sector: text('sector').notNull(),
-    bankId: text('bank_id').notNull(),
-    insurerId: text('insurer_id').notNull(),
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    shard: smallint('shard').notNull(),
     applications: integer('applications').notNull().default(0),
     newApplicants: integer('new_applicants').notNull().default(0),
     approvals: integer('approvals').notNull().default(0),
     declines: integer('declines').notNull().default(0),
     loans: integer('loans').notNull().default(0),
     borrowersReached: integer('borrowers_reached').notNull().default(0),
-    disbursed: money('disbursed').notNull().default('0'),
-    interestWeighted: money('interest_weighted').notNull().default('0'),
-    premiumRateWeighted: money('premium_rate_weighted').notNull().default('0'),
-    costWeighted: money('cost_weighted').notNull().default('0'),
-    outstanding: money('outstanding').notNull().default('0'),
+    disbursed: bigint('disbursed', { mode: 'bigint' }).notNull().default(sql`0`),
+    interestWeighted: bigint('interest_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
+    premiumRateWeighted: bigint('premium_rate_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
+    costWeighted: bigint('cost_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
+    outstanding: bigint('outstanding', { mode: 'bigint' }).notNull().default(sql`0`),
     defaults: integer('defaults').notNull().default(0),
-    defaultedAmount: money('defaulted_amount').notNull().default('0'),
-    claimsPaid: money('claims_paid').notNull().default('0'),
-    compensationPaid: money('compensation_paid').notNull().default('0'),
-    recoveries: money('recoveries').notNull().default('0'),
-    recoveredInsurer: money('recovered_insurer').notNull().default('0'),
-    premiums: money('premiums').notNull().default('0'),
-    subsidy: money('subsidy').notNull().default('0'),
+    defaultedAmount: bigint('defaulted_amount', { mode: 'bigint' }).notNull().default(sql`0`),
+    claimsPaid: bigint('claims_paid', { mode: 'bigint' }).notNull().default(sql`0`),
+    compensationPaid: bigint('compensation_paid', { mode: 'bigint' }).notNull().default(sql`0`),
+    recoveries: bigint('recoveries', { mode: 'bigint' }).notNull().default(sql`0`),
+    recoveredInsurer: bigint('recovered_insurer', { mode: 'bigint' }).notNull().default(sql`0`),
+    premiums: bigint('premiums', { mode: 'bigint' }).notNull().default(sql`0`),
+    subsidy: bigint('subsidy', { mode: 'bigint' }).notNull().default(sql`0`),
   },
-  // no CHECK on the measures: an upsert's proposed row carries a delta, which may be negative
-  (t) => [primaryKey({ columns: [t.month, t.county, t.category, t.sector, t.bankId, t.insurerId] })],
+  (t) => [primaryKey({ columns: [t.scope, t.key, t.shard] })],
 );

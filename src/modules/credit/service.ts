@@ -114,8 +114,9 @@ const registerInput = z.object({
     .transform(normalizeNationalId)
     .refine(isValidNationalId, 'is not a valid resident identity number or unified social credit code'),
   category: z.enum(BORROWER_CATEGORIES),
-  county: text(100),
-  sector: text(100),
+  // '|' and '=' separate the keys of the metrics' groups
+  county: text(100).refine((v) => !/[|=]/.test(v), 'must not contain | or ='),
+  sector: text(100).refine((v) => !/[|=]/.test(v), 'must not contain | or ='),
   registeredOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD'),
 });
 

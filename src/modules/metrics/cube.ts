@@ -1,21 +1,16 @@
 import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { DIMS } from './suppression.js';
 
-/** The cube's additive measures (column names). */
-export const MEASURES = [
-  'applications',
-  'new_applicants',
-  'approvals',
-  'declines',
-  'loans',
-  'borrowers_reached',
+/** The additive measures (column names); money ones are kept in fen. */
+export const COUNTS = ['applications', 'new_applicants', 'approvals', 'declines', 'loans', 'borrowers_reached', 'defaults'] as const;
+export const AMOUNTS = [
   'disbursed',
   'interest_weighted',
   'premium_rate_weighted',
   'cost_weighted',
   'outstanding',
-  'defaults',
   'defaulted_amount',
   'claims_paid',
   'compensation_paid',
@@ -24,76 +19,133 @@ export const MEASURES = [
   'premiums',
   'subsidy',
 ] as const;
-export type Measure = (typeof MEASURES)[number];
+export type Measure = (typeof COUNTS)[number] | (typeof AMOUNTS)[number];
 export type Deltas = Partial<Record<Measure, string | number>>;
+
+/** Shards per group: concurrent events rarely wait on the same row. */
+export const SHARDS = 8;
 
 /** The cohort month of an application, on the China business calendar. */
 export const cohortMonth = (submittedAt: ReturnType<typeof sql>) =>
   sql`date_trunc('month', (${submittedAt} at time zone 'UTC') + interval '8 hours')::date`;
 
+const DIM_SQL: Record<(typeof DIMS)[number], string> = {
+  county: `'county=' || d.county`,
+  category: `'category=' || d.category`,
+  sector: `'sector=' || d.sector`,
+  bank: `'bank=' || d.bank_id`,
+  insurer: `'insurer=' || d.insurer_id`,
+  month: `'month=' || to_char(d.month, 'YYYY-MM')`,
+};
+
+/** The total, each dimension and each pair, keyed as suppression.ts keys them (dimension order). */
+const GROUP_KEY_LIST = (() => {
+  const keys = [`''`, ...DIMS.map((x) => DIM_SQL[x])];
+  for (let i = 0; i < DIMS.length; i++) for (let j = i + 1; j < DIMS.length; j++) keys.push(`${DIM_SQL[DIMS[i]]} || '|' || ${DIM_SQL[DIMS[j]]}`);
+  return keys.map((k) => `(${k})`).join(', ');
+})();
+const GROUP_KEYS = sql.raw(GROUP_KEY_LIST);
+
+const toStored = (m: Measure, v: string | number) =>
+  (AMOUNTS as readonly string[]).includes(m) ? new Decimal(v).mul(100).toFixed(0) : String(v);
+
 /**
- * Add `deltas` to the cell of the application's cohort, inside the caller's transaction:
- * one statement, whatever the event.
+ * Add `deltas` to every group the application belongs to (all years and its cohort year),
+ * inside the caller's transaction: one statement, whatever the event.
  */
 export async function bump(tx: Executor, applicationId: string, deltas: Deltas) {
-  const cols = (Object.keys(deltas) as Measure[]).filter((m) => MEASURES.includes(m) && Number(deltas[m]) !== 0);
+  const cols = (Object.keys(deltas) as Measure[]).filter((m) => Number(deltas[m]) !== 0);
   if (cols.length === 0) return;
   const names = sql.raw(cols.join(', '));
-  const values = sql.join(cols.map((c) => sql`${String(deltas[c])}::numeric`), sql`, `);
-  const updates = sql.raw(cols.map((c) => `${c} = metric_cells.${c} + excluded.${c}`).join(', '));
+  const values = sql.join(cols.map((c) => sql`${toStored(c, deltas[c]!)}::bigint`), sql`, `);
+  const updates = sql.raw(cols.map((c) => `${c} = metric_groups.${c} + excluded.${c}`).join(', '));
   await tx.execute(sql`
-    insert into metric_cells (month, county, category, sector, bank_id, insurer_id, ${names})
-    select ${cohortMonth(sql`a.submitted_at`)}, b.county, b.category, b.sector, a.bank_id, a.insurer_id, ${values}
-    from applications a join borrowers b on b.id = a.borrower_id
-    where a.id = ${applicationId}::uuid
-    on conflict (month, county, category, sector, bank_id, insurer_id) do update set ${updates}`);
+    with d as (
+      select ${cohortMonth(sql`a.submitted_at`)} as month, b.county, b.category, b.sector, a.bank_id, a.insurer_id,
+             abs(hashtext(a.id::text)) % ${SHARDS} as shard
+      from applications a join borrowers b on b.id = a.borrower_id where a.id = ${applicationId}::uuid
+    )
+    insert into metric_groups (scope, key, shard, ${names})
+    select s.scope, k.key, d.shard, ${values}
+    from d
+    cross join lateral (values ('ALL'), ('Y' || to_char(d.month, 'YYYY'))) as s(scope)
+    cross join lateral (values ${GROUP_KEYS}) as k(key)
+    on conflict (scope, key, shard) do update set ${updates}`);
 }
 
 /**
- * Rebuild the cube from the base tables: what the incremental updates must always equal
- * (tests compare the two), and how bulk-loaded demo and benchmark data get their cube.
+ * Recompute every group from the base tables: what the incremental updates must always equal
+ * (tests compare the two), how bulk-loaded demo and benchmark data get their metrics, and, in
+ * `npm run bench`, the naive scan the metrics are compared with.
  */
-export async function rebuildCube(tx: Executor) {
-  await tx.execute(sql`delete from metric_cells`);
-  await tx.execute(sql`
-    with app as (
-      select a.*, ${cohortMonth(sql`a.submitted_at`)} as month,
-             row_number() over (partition by a.borrower_id order by a.submitted_at, a.id) = 1 as first_application
-      from applications a
-    ),
-    loan as (
-      select l.*, p.premium_rate, p.borrower_premium, p.premium_amount as policy_premium,
-             row_number() over (partition by l.borrower_id order by l.disbursed_on, l.id) = 1 as first_loan,
-             c.status as claim_status, c.insurer_amount, c.compensation_paid, c.recovered_insurer,
-             c.recovered_bank + c.recovered_insurer + c.recovered_fund as recovered
-      from loans l join policies p on p.id = l.policy_id left join claims c on c.loan_id = l.id
-    )
-    insert into metric_cells
-    select app.month, b.county, b.category, b.sector, app.bank_id, app.insurer_id,
-      count(*)::int,
-      count(*) filter (where app.first_application)::int,
-      count(*) filter (where app.status in ('APPROVED', 'POLICY_ISSUED', 'DISBURSED'))::int,
-      count(*) filter (where app.status = 'DECLINED')::int,
-      count(loan.id)::int,
-      count(loan.id) filter (where loan.first_loan)::int,
-      coalesce(sum(loan.principal), 0),
-      coalesce(sum(round(loan.interest_rate * loan.principal, 2)), 0),
-      coalesce(sum(round(loan.premium_rate * loan.principal, 2)), 0),
-      coalesce(sum(round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2)), 0),
-      coalesce(sum(loan.outstanding_principal) filter (where loan.status in ('ACTIVE', 'DEFAULTED')), 0),
-      count(loan.id) filter (where loan.defaulted_on is not null)::int,
-      coalesce(sum(loan.outstanding_principal) filter (where loan.defaulted_on is not null), 0),
-      coalesce(sum(loan.insurer_amount) filter (where loan.claim_status in ('PAID', 'COMPENSATED')), 0),
-      coalesce(sum(loan.compensation_paid), 0),
-      coalesce(sum(loan.recovered), 0),
-      coalesce(sum(loan.recovered_insurer), 0),
-      coalesce(sum(p.premium_amount), 0),
-      coalesce(sum(p.subsidy_amount), 0)
-    from app
-    join borrowers b on b.id = app.borrower_id
+export const BASE_GROUPS = sql.raw(`
+  with app as (
+    select a.*, date_trunc('month', (a.submitted_at at time zone 'UTC') + interval '8 hours')::date as month,
+           row_number() over (partition by a.borrower_id order by a.submitted_at, a.id) = 1 as first_application,
+           abs(hashtext(a.id::text)) % ${SHARDS} as shard
+    from applications a
+  ),
+  loan as (
+    select l.*, p.premium_rate, p.borrower_premium,
+           row_number() over (partition by l.borrower_id order by l.disbursed_on, l.id) = 1 as first_loan,
+           c.status as claim_status, c.insurer_amount, c.compensation_paid, c.recovered_insurer,
+           c.recovered_bank + c.recovered_insurer + c.recovered_fund as recovered
+    from loans l join policies p on p.id = l.policy_id left join claims c on c.loan_id = l.id
+  ),
+  d as (
+    select app.month, app.shard, b.county, b.category, b.sector, app.bank_id, app.insurer_id,
+      1 as applications, app.first_application::int as new_applicants,
+      (app.status in ('APPROVED', 'POLICY_ISSUED', 'DISBURSED'))::int as approvals, (app.status = 'DECLINED')::int as declines,
+      (loan.id is not null)::int as loans, coalesce(loan.first_loan, false)::int as borrowers_reached,
+      coalesce(loan.principal, 0) * 100 as disbursed,
+      coalesce(round(loan.interest_rate * loan.principal, 2), 0) * 100 as interest_weighted,
+      coalesce(round(loan.premium_rate * loan.principal, 2), 0) * 100 as premium_rate_weighted,
+      coalesce(round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2), 0) * 100 as cost_weighted,
+      case when loan.status in ('ACTIVE', 'DEFAULTED') then loan.outstanding_principal else 0 end * 100 as outstanding,
+      (loan.defaulted_on is not null)::int as defaults,
+      case when loan.defaulted_on is not null then loan.outstanding_principal else 0 end * 100 as defaulted_amount,
+      case when loan.claim_status in ('PAID', 'COMPENSATED') then loan.insurer_amount else 0 end * 100 as claims_paid,
+      coalesce(loan.compensation_paid, 0) * 100 as compensation_paid,
+      coalesce(loan.recovered, 0) * 100 as recoveries,
+      coalesce(loan.recovered_insurer, 0) * 100 as recovered_insurer,
+      coalesce(p.premium_amount, 0) * 100 as premiums,
+      coalesce(p.subsidy_amount, 0) * 100 as subsidy
+    from app join borrowers b on b.id = app.borrower_id
     left join policies p on p.application_id = app.id
     left join loan on loan.application_id = app.id
-    group by 1, 2, 3, 4, 5, 6`);
+  ),
+  scoped as (
+    select 'ALL' as scope, d.* from d
+    union all
+    select 'Y' || to_char(d.month, 'YYYY'), d.* from d
+  ),
+  cells as (
+    select scope, shard, month, county, category, sector, bank_id, insurer_id,
+      sum(applications) as applications, sum(new_applicants) as new_applicants, sum(approvals) as approvals,
+      sum(declines) as declines, sum(loans) as loans, sum(borrowers_reached) as borrowers_reached,
+      sum(disbursed) as disbursed, sum(interest_weighted) as interest_weighted, sum(premium_rate_weighted) as premium_rate_weighted,
+      sum(cost_weighted) as cost_weighted, sum(outstanding) as outstanding, sum(defaults) as defaults,
+      sum(defaulted_amount) as defaulted_amount, sum(claims_paid) as claims_paid, sum(compensation_paid) as compensation_paid,
+      sum(recoveries) as recoveries, sum(recovered_insurer) as recovered_insurer, sum(premiums) as premiums, sum(subsidy) as subsidy
+    from scoped group by 1, 2, 3, 4, 5, 6, 7, 8
+  )
+  select d.scope, k.key, d.shard,
+    sum(applications)::int as applications, sum(new_applicants)::int as new_applicants, sum(approvals)::int as approvals,
+    sum(declines)::int as declines, sum(loans)::int as loans, sum(borrowers_reached)::int as borrowers_reached,
+    sum(disbursed)::bigint as disbursed, sum(interest_weighted)::bigint as interest_weighted,
+    sum(premium_rate_weighted)::bigint as premium_rate_weighted, sum(cost_weighted)::bigint as cost_weighted,
+    sum(outstanding)::bigint as outstanding, sum(defaults)::int as defaults, sum(defaulted_amount)::bigint as defaulted_amount,
+    sum(claims_paid)::bigint as claims_paid, sum(compensation_paid)::bigint as compensation_paid, sum(recoveries)::bigint as recoveries,
+    sum(recovered_insurer)::bigint as recovered_insurer, sum(premiums)::bigint as premiums, sum(subsidy)::bigint as subsidy
+  from cells as d
+  cross join lateral (values ${GROUP_KEY_LIST}) as k(key)
+  group by 1, 2, 3`);
+
+export async function rebuildCube(tx: Executor) {
+  await tx.execute(sql`delete from metric_groups`);
+  await tx.execute(sql`insert into metric_groups (scope, key, shard, applications, new_applicants, approvals, declines, loans, borrowers_reached,
+    disbursed, interest_weighted, premium_rate_weighted, cost_weighted, outstanding, defaults, defaulted_amount, claims_paid,
+    compensation_paid, recoveries, recovered_insurer, premiums, subsidy) ${BASE_GROUPS}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import { findInstitution, listInstitutions } from '../institutions/store.js';
 import { fundBalances } from '../ledger/service.js';
 import { parametersInForce } from '../parameters/service.js';
 import * as store from './store.js';
-import { DIMS, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
+import { conditionsOf, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
 
 const filterSchema = z
   .object({
@@ -21,7 +21,6 @@ const filterSchema = z
   })
   .nullish();
 
-const keyOfRow = (r: store.GroupRow) => keyOf(DIMS.filter((d) => r.g[d]).map((d) => [d, String(r.v[d])] as Condition));
 
 const rate = (num: Decimal.Value, den: Decimal.Value) => (new Decimal(den).isZero() ? null : new Decimal(num).div(den).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString());
 
@@ -80,15 +79,15 @@ export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
   }
   const [params, rowsYear, rowsAll, institutions, funds] = await Promise.all([
     parametersInForce(ctx, ctx.now),
-    store.groups(ctx.db.orm, year),
-    year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm),
+    store.groups(ctx.db.orm, year === undefined ? 'ALL' : `Y${year}`),
+    year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm, 'ALL'),
     listInstitutions(ctx.db.orm),
     fundBalances(ctx),
   ]);
   const k = params.document.minimumCellSize;
   const ref = params.document.referenceGuaranteeCost;
-  const byKey = new Map(rowsYear.map((r) => [keyOfRow(r), r]));
-  const sizesOf = (rs: store.GroupRow[]) => new Map<string, Size>(rs.map((r) => [keyOfRow(r), { apps: r.applications, people: r.newApplicants }]));
+  const byKey = new Map(rowsYear.map((r) => [r.key, r]));
+  const sizesOf = (rs: store.GroupRow[]) => new Map<string, Size>(rs.map((r) => [r.key, { apps: r.applications, people: r.newApplicants }]));
   const sizes = sizesOf(rowsYear);
   if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
   const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
@@ -103,8 +102,9 @@ export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
     const filterDim = chosen[0]?.[0];
     if (filterDim === dim) return [cell(chosen, chosen[0][1], labelOf(dim, chosen[0][1]))];
     const values = rowsYear
-      .filter((r) => r.g[dim] && DIMS.every((d) => d === dim || (d === filterDim ? r.g[d] && r.v[d] === chosen[0][1] : !r.g[d])))
-      .map((r) => String(r.v[dim]))
+      .map((r) => conditionsOf(r.key))
+      .filter((c) => c.length === chosen.length + 1 && c.some(([d]) => d === dim) && chosen.every(([d, v]) => c.some(([d2, v2]) => d2 === d && v2 === v)))
+      .map((c) => c.find(([d]) => d === dim)![1])
       .sort();
     return values.map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
   };
