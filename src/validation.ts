@@ -1,8 +1,15 @@
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
+import { isValidDate } from './time.js';
 import { badInput } from './errors.js';
 
 export const uuid = z.string().uuid({ message: 'must be a valid id' });
 export const institutionId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a lower-case slug');
+/** A business date, YYYY-MM-DD. */
+export const isoDate = z.string().refine(isValidDate, 'must be YYYY-MM-DD');
+/** A money amount (already a decimal string from the Money scalar) above zero. */
+export const positiveAmount = z.string().refine((s) => new Decimal(s).gt(0), 'must be more than 0');
+
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Parse arguments or fail with BAD_USER_INPUT naming the field. */

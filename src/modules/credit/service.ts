@@ -5,8 +5,8 @@ import type { Executor } from '../../db/client.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import type { Ctx } from '../../graphql/context.js';
 import { hashNationalId, isValidNationalId, maskNationalId, normalizeNationalId } from '../../identity.js';
-import { businessDate, isValidDate, monthOf } from '../../time.js';
-import { decodeCursor, encodeCursor, pageSize, parse, text, uuid } from '../../validation.js';
+import { businessDate, monthOf } from '../../time.js';
+import { decodeCursor, encodeCursor, isoDate, pageSize, parse, text, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { checkRecord, type FurnishedRecord, type RecordProblem } from './furnishing.js';
 import {
@@ -117,7 +117,7 @@ const registerInput = z.object({
   // '|' and '=' separate the keys of the metrics' groups
   county: text(100).refine((v) => !/[|=]/.test(v), 'must not contain | or ='),
   sector: text(100).refine((v) => !/[|=]/.test(v), 'must not contain | or ='),
-  registeredOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD'),
+  registeredOn: isoDate,
 });
 
 export async function registerBorrower(ctx: Ctx, input: unknown) {

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/client.js';
 import { policies } from '../../db/schema/index.js';
 import type { Ctx } from '../../graphql/context.js';
 import { idempotent } from '../../idempotency.js';
-import { parse } from '../../validation.js';
+import { parse, positiveAmount } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { loanById, type PolicyRow } from '../lending/store.js';
 import { bump } from '../metrics/cube.js';
@@ -110,7 +110,7 @@ export async function payCompensation(tx: Executor, ctx: Ctx, claim: losses.Clai
 
 const depositArgs = z.object({
   fund: z.enum(['PREMIUM_SUBSIDY', 'RISK_COMPENSATION']),
-  amount: z.string().refine((s) => new Decimal(s).gt(0), 'must be more than 0'),
+  amount: positiveAmount,
   memo: z.string().trim().min(1).max(500),
 });
 

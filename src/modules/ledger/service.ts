@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
 import { one } from '../../db/client.js';
 import type { Ctx } from '../../graphql/context.js';
-import { isValidDate } from '../../time.js';
-import { pageSize, parse, uuid } from '../../validation.js';
+import { isoDate, pageSize, parse, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { FUND, institutionAccount, reserveAccount, BUDGET } from './posting.js';
 import * as store from './store.js';
@@ -37,8 +36,8 @@ const ledgerArgs = z.object({
   filter: z
     .object({
       kind: z.string().nullish(),
-      from: z.string().refine(isValidDate).nullish(),
-      to: z.string().refine(isValidDate).nullish(),
+      from: isoDate.nullish(),
+      to: isoDate.nullish(),
       loanId: uuid.nullish(),
       claimId: uuid.nullish(),
     })

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
 import { rows } from '../../db/client.js';
 import { badInput } from '../../errors.js';
 import type { Ctx } from '../../graphql/context.js';
-import { addDays, businessDate, daysBetween, isValidDate, monthOf } from '../../time.js';
-import { parse } from '../../validation.js';
+import { addDays, businessDate, daysBetween, monthOf } from '../../time.js';
+import { isoDate, parse } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
-import { furnishProgrammeAccount } from '../credit/service.js';
+import { furnishLoan } from './furnish.js';
 import { parameterVersion } from '../parameters/service.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
 import { bump } from '../metrics/cube.js';
@@ -37,7 +36,7 @@ interface AgeingRow {
 export async function ageLoans(ctx: Ctx, args: { asOf?: string | null }) {
   requireRole(ctx, 'ADMIN');
   const today = businessDate(ctx.now);
-  const asOf = parse(z.string().refine(isValidDate, 'must be YYYY-MM-DD').nullish(), args.asOf, 'asOf') ?? today;
+  const asOf = parse(isoDate.nullish(), args.asOf, 'asOf') ?? today;
   if (asOf > today) throw badInput('asOf is in the future', { field: 'asOf' });
   const candidates = await rows<AgeingRow>(
     ctx.db.orm,
@@ -76,18 +75,7 @@ export async function ageLoans(ctx: Ctx, args: { asOf?: string | null }) {
       } else {
         await store.updateLoan(tx, loan.id, { daysPastDue: dpd, delinquency: bucket, updatedAt: ctx.now });
       }
-      await furnishProgrammeAccount(tx, ctx, {
-        institutionId: loan.bankId,
-        borrowerId: loan.borrowerId,
-        accountRef: loan.loanNumber,
-        kind: 'LOAN',
-        originalAmount: loan.principal,
-        balance: loan.outstandingPrincipal,
-        openedOn: loan.disbursedOn,
-        closedOn: null,
-        status: bucket,
-        asOf,
-      });
+      await furnishLoan(tx, ctx, loan, { status: bucket, balance: loan.outstandingPrincipal, asOf });
     });
     changed++;
   }

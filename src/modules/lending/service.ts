@@ -5,11 +5,12 @@ import type { Actor } from '../../auth/actor.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import type { Ctx } from '../../graphql/context.js';
 import { idempotent } from '../../idempotency.js';
-import { addYears, businessDate, isValidDate } from '../../time.js';
-import { pageSize, parse, text, uuid, institutionId } from '../../validation.js';
+import { addYears, businessDate } from '../../time.js';
+import { institutionId, isoDate, pageSize, parse, positiveAmount, text, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { activeConsent, insertConsent } from '../consent/store.js';
-import { furnishProgrammeAccount, NO_CONSENT } from '../credit/service.js';
+import { NO_CONSENT } from '../credit/service.js';
+import { furnishLoan, furnishPolicy } from './furnish.js';
 import { linkCustomer } from '../credit/store.js';
 import { findInstitution } from '../institutions/store.js';
 import { rateCeiling } from '../parameters/rules.js';
@@ -193,18 +194,7 @@ export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idemp
     });
     await store.updateApplication(tx, app.id, { status: 'POLICY_ISSUED', updatedAt: ctx.now });
     const today = businessDate(ctx.now);
-    await furnishProgrammeAccount(tx, ctx, {
-      institutionId: app.insurerId,
-      borrowerId: app.borrowerId,
-      accountRef: policy.policyNumber,
-      kind: 'INSURANCE_POLICY',
-      originalAmount: app.amount,
-      balance: app.amount,
-      openedOn: today,
-      closedOn: null,
-      status: 'CURRENT',
-      asOf: today,
-    });
+    await furnishPolicy(tx, ctx, policy, { status: 'CURRENT', balance: app.amount, asOf: today });
     const money = await postPolicyPremium(tx, ctx, policy, (await requireVersion(ctx, review.parameterVersion)).document);
     await bump(tx, app.id, { premiums: policy.premiumAmount, subsidy: policy.subsidyAmount });
     await appendAudit(tx, ctx, {
@@ -243,7 +233,7 @@ const disburseInput = z.object({
   policyId: uuid,
   amount: z.string().nullish(),
   interestRate: z.string().nullish(),
-  disbursedOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD').nullish(),
+  disbursedOn: isoDate.nullish(),
 });
 
 export async function disburseLoan(ctx: Ctx, args: { input: unknown; idempotencyKey: string }) {
@@ -305,18 +295,7 @@ export async function disburseLoan(ctx: Ctx, args: { input: unknown; idempotency
     });
     await store.updatePolicy(tx, policy.id, { status: 'ACTIVE', startsOn: disbursedOn, endsOn: maturityOn, updatedAt: ctx.now });
     await store.updateApplication(tx, app.id, { status: 'DISBURSED', updatedAt: ctx.now });
-    await furnishProgrammeAccount(tx, ctx, {
-      institutionId: app.bankId,
-      borrowerId: app.borrowerId,
-      accountRef: loan.loanNumber,
-      kind: 'LOAN',
-      originalAmount: amount,
-      balance: amount,
-      openedOn: disbursedOn,
-      closedOn: null,
-      status: 'CURRENT',
-      asOf: disbursedOn,
-    });
+    await furnishLoan(tx, ctx, loan, { status: 'CURRENT', balance: amount, asOf: disbursedOn });
     await appendAudit(tx, ctx, {
       action: 'loan.disbursed',
       targetType: 'loan',
@@ -330,8 +309,8 @@ export async function disburseLoan(ctx: Ctx, args: { input: unknown; idempotency
 
 const repaymentArgs = z.object({
   loanId: uuid,
-  amount: z.string().refine((s) => new Decimal(s).gt(0), 'must be more than 0'),
-  paidOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD').nullish(),
+  amount: positiveAmount,
+  paidOn: isoDate.nullish(),
 });
 
 export async function recordRepayment(ctx: Ctx, args: { loanId: string; amount: string; paidOn?: string | null; idempotencyKey: string }) {
@@ -372,32 +351,15 @@ export async function recordRepayment(ctx: Ctx, args: { loanId: string; amount: 
       const policy = (await store.lockPolicy(tx, loan.policyId))!;
       assertTransition('Policy', policy.status, 'CLOSED', 'close the policy');
       await store.updatePolicy(tx, policy.id, { status: 'CLOSED', closedAt: ctx.now, updatedAt: ctx.now });
-      await furnishProgrammeAccount(tx, ctx, {
-        institutionId: policy.insurerId,
-        borrowerId: loan.borrowerId,
-        accountRef: policy.policyNumber,
-        kind: 'INSURANCE_POLICY',
-        originalAmount: policy.insuredAmount,
-        balance: '0.00',
-        openedOn: businessDate(new Date(policy.issuedAt)),
-        closedOn: paidOn,
-        status: 'PAID',
-        asOf: paidOn,
-      });
+      await furnishPolicy(tx, ctx, policy, { status: 'PAID', balance: '0.00', closedOn: paidOn, asOf: paidOn });
       await appendAudit(tx, ctx, { action: 'policy.closed', targetType: 'policy', targetId: policy.id, borrowerId: loan.borrowerId, detail: { reason: 'loan repaid' } });
     } else {
       await store.updateLoan(tx, loan.id, { outstandingPrincipal: outstanding, daysPastDue: dpd, delinquency: delinquencyStatus(dpd), updatedAt: ctx.now });
     }
-    await furnishProgrammeAccount(tx, ctx, {
-      institutionId: loan.bankId,
-      borrowerId: loan.borrowerId,
-      accountRef: loan.loanNumber,
-      kind: 'LOAN',
-      originalAmount: loan.principal,
-      balance: repaid ? '0.00' : outstanding,
-      openedOn: loan.disbursedOn,
-      closedOn: repaid ? paidOn : null,
+    await furnishLoan(tx, ctx, loan, {
       status: repaid ? 'PAID' : delinquencyStatus(dpd),
+      balance: repaid ? '0.00' : outstanding,
+      closedOn: repaid ? paidOn : null,
       asOf: today,
     });
     await appendAudit(tx, ctx, {

@@ -4,10 +4,10 @@ import { requireInstitution, requireRole } from '../../auth/policy.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { failpoint, type Ctx } from '../../graphql/context.js';
 import { idempotent } from '../../idempotency.js';
-import { businessDate, isValidDate } from '../../time.js';
-import { pageSize, parse, text, uuid } from '../../validation.js';
+import { businessDate } from '../../time.js';
+import { isoDate, pageSize, parse, positiveAmount, text, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
-import { furnishProgrammeAccount } from '../credit/service.js';
+import { furnishLoan, furnishPolicy } from '../lending/furnish.js';
 import { lockFund, institutionAccount, post, FUND, BORROWERS } from '../ledger/posting.js';
 import { payCompensation } from '../ledger/funds.js';
 import { assertTransition } from '../lending/rules.js';
@@ -93,30 +93,8 @@ export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey
     await lending.updatePolicy(tx, policy.id, { status: 'CLAIMED', updatedAt: ctx.now });
     const today = businessDate(ctx.now);
     // the bank's loan is settled by the claim; the insurer now holds the debt it paid
-    await furnishProgrammeAccount(tx, ctx, {
-      institutionId: loan.bankId,
-      borrowerId: loan.borrowerId,
-      accountRef: loan.loanNumber,
-      kind: 'LOAN',
-      originalAmount: loan.principal,
-      balance: '0.00',
-      openedOn: loan.disbursedOn,
-      closedOn: today,
-      status: 'CLAIM_PAID_BY_INSURER',
-      asOf: today,
-    });
-    await furnishProgrammeAccount(tx, ctx, {
-      institutionId: policy.insurerId,
-      borrowerId: loan.borrowerId,
-      accountRef: policy.policyNumber,
-      kind: 'INSURANCE_POLICY',
-      originalAmount: policy.insuredAmount,
-      balance: claim.insurerAmount,
-      openedOn: businessDate(new Date(policy.issuedAt)),
-      closedOn: null,
-      status: 'IN_COLLECTION',
-      asOf: today,
-    });
+    await furnishLoan(tx, ctx, loan, { status: 'CLAIM_PAID_BY_INSURER', balance: '0.00', closedOn: today, asOf: today });
+    await furnishPolicy(tx, ctx, policy, { status: 'IN_COLLECTION', balance: claim.insurerAmount, asOf: today });
     await appendAudit(tx, ctx, {
       action: 'claim.paid',
       targetType: 'claim',
@@ -128,7 +106,7 @@ export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey
   });
 }
 
-const courtArgs = z.object({ loanId: uuid, courtCaseRef: text(100), decidedOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD') });
+const courtArgs = z.object({ loanId: uuid, courtCaseRef: text(100), decidedOn: isoDate });
 
 /** The court's confirmation that the loan is non-performing, recorded by the bank or insurer on the loan. */
 export async function confirmNonPerforming(ctx: Ctx, args: { loanId: string; courtCaseRef: string; decidedOn: string; idempotencyKey: string }) {
@@ -197,8 +175,8 @@ export async function approveRiskCompensation(ctx: Ctx, args: { claimId: string;
 
 const recoveryArgs = z.object({
   loanId: uuid,
-  amount: z.string().refine((s) => new Decimal(s).gt(0), 'must be more than 0'),
-  recoveredOn: z.string().refine(isValidDate, 'must be YYYY-MM-DD').nullish(),
+  amount: positiveAmount,
+  recoveredOn: isoDate.nullish(),
 });
 
 /** Money recovered from the debtor (欠款追偿), shared among those who bore the loss. */
