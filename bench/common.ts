@@ -58,3 +58,43 @@ export async function committedTransactions(url: string, db: string): Promise<nu
 }
 
 export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/**
+ * A benchmark database on the real server, migrated: reused when its `bench_meta` marker says
+ * it holds `marker` (unless `fresh`), otherwise created empty. `reused` tells the caller
+ * whether it still has to fill it (and then call markDataset).
+ */
+export async function benchDatabase(serverUrl: string, dbName: string, marker: string, fresh: boolean): Promise<{ url: string; reused: boolean }> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const url = withDatabase(serverUrl, dbName);
+  let reused = false;
+  try {
+    const exists = (await admin`select 1 from pg_database where datname = ${dbName}`).length > 0;
+    if (exists && !fresh) {
+      const db = postgres(url, { max: 1, onnotice: () => {} });
+      const found = await db`select value from bench_meta where key = 'dataset'`.catch(() => []);
+      await db.end();
+      reused = found[0]?.value === marker;
+    }
+    if (!reused) {
+      if (exists) await admin.unsafe(`drop database ${dbName} with (force)`);
+      await admin.unsafe(`create database ${dbName}`);
+    }
+  } finally {
+    await admin.end();
+  }
+  // migrations may have moved on since the data was generated
+  const { openDatabase } = await import('../src/db/client.js');
+  const { migrateDatabase } = await import('../src/db/migrate.js');
+  const d = await openDatabase({ url, poolSize: 1 });
+  await migrateDatabase(d);
+  await d.close();
+  return { url, reused };
+}
+
+export async function markDataset(url: string, marker: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql`create table if not exists bench_meta (key text primary key, value text)`;
+  await sql`insert into bench_meta values ('dataset', ${marker}) on conflict (key) do update set value = excluded.value`;
+  await sql.end();
+}

@@ -1,11 +1,10 @@
 import postgres from 'postgres';
 import { signDevToken } from '../src/auth/tokens.js';
 import { openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
 import { DEMO_INSTITUTIONS } from '../src/demo/generate.js';
 import { COUNTIES } from '../src/demo/places.js';
 import { rebuildCube } from '../src/modules/metrics/cube.js';
-import { BENCH_PEPPER, BENCH_SECRET, startProcess, stopProcess, waitForHealth, withDatabase } from './common.js';
+import { BENCH_PEPPER, BENCH_SECRET, benchDatabase, markDataset, startProcess, stopProcess, waitForHealth } from './common.js';
 
 const MARKER = (loans: number) => `metrics-groups:${loans}`;
 
@@ -15,25 +14,9 @@ const MARKER = (loans: number) => `metrics-groups:${loans}`;
  * deposits; then the cube is rebuilt from them. Reused while the marker matches.
  */
 export async function ensureMetricsDataset(serverUrl: string, dbName: string, loans: number, fresh: boolean): Promise<string> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  const url = withDatabase(serverUrl, dbName);
-  try {
-    const exists = (await admin`select 1 from pg_database where datname = ${dbName}`).length > 0;
-    if (exists && !fresh) {
-      const db = postgres(url, { max: 1, onnotice: () => {} });
-      const marker = await db`select value from bench_meta where key = 'dataset'`.catch(() => []);
-      await db.end();
-      if (marker[0]?.value === MARKER(loans)) return url;
-    }
-    if (exists) await admin.unsafe(`drop database ${dbName} with (force)`);
-    await admin.unsafe(`create database ${dbName}`);
-  } finally {
-    await admin.end();
-  }
+  const { url, reused } = await benchDatabase(serverUrl, dbName, MARKER(loans), fresh);
+  if (reused) return url;
   const started = Date.now();
-  const d = await openDatabase({ url, poolSize: 1 });
-  await migrateDatabase(d);
-  await d.close();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const borrowers = Math.ceil(loans / 4);
   const counties = COUNTIES.map((c) => c.name);
@@ -100,8 +83,7 @@ export async function ensureMetricsDataset(serverUrl: string, dbName: string, lo
   await d2.orm.transaction((tx) => rebuildCube(tx));
   await d2.close();
   await sql`analyze`;
-  await sql`create table if not exists bench_meta (key text primary key, value text)`;
-  await sql`insert into bench_meta values ('dataset', ${MARKER(loans)}) on conflict (key) do update set value = excluded.value`;
+  await markDataset(url, MARKER(loans));
   const [{ n }] = await sql`select count(*)::int as n from loans`;
   const [{ cells }] = await sql`select count(*)::int as cells from metric_groups`;
   await sql.end();

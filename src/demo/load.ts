@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { one, type Database, type Executor } from '../db/client.js';
 import { DEMO_INSTITUTIONS, generateBorrowers, type BorrowerBundle, type DemoOptions } from './generate.js';
@@ -121,7 +122,7 @@ async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: Demo
     await tx.execute(sql`select setval('loan_number_seq', ${p.loans.length + 1}::bigint, false), setval('policy_number_seq', ${p.policies.length + 1}::bigint, false)`);
     await rebuildCube(tx);
     const tb = await trialBalance(tx);
-    if (Number(tb.total) !== 0 || tb.mismatched !== 0 || tb.unbalanced !== 0) throw new Error(`demo ledger out of balance: ${JSON.stringify(tb)}`);
+    if (!new Decimal(tb.total).isZero() || tb.mismatched !== 0 || tb.unbalanced !== 0) throw new Error(`demo ledger out of balance: ${JSON.stringify(tb)}`);
   });
   return { applications: p.applications.length, loans: p.loans.length, claims: p.claims.length, disbursed: plan.targetDisbursed };
 }
