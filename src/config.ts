@@ -110,6 +110,3 @@ export function loadConfigOrExit(source: Record<string, string | undefined> = pr
     throw err;
   }
 }
-
-/** Test runner mode flag, read here so tests never touch process.env directly. */
-export const testDatabaseUrl = (): string | undefined => process.env.DATABASE_URL || undefined;

@@ -1,4 +1,4 @@
-import { allow, deny, or, rule, shield } from 'graphql-shield';
+import { deny, or, rule, shield } from 'graphql-shield';
 import type { Role } from './domain.js';
 import { forbidden, unauthenticated } from './errors.js';
 import type { Ctx } from './graphql/context.js';
@@ -159,5 +159,3 @@ export function buildPermissions(tree: RuleTree) {
       ctx.actor ? forbidden() : ctx.authError ?? unauthenticated()) as any,
   });
 }
-
-export { allow };

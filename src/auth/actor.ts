@@ -9,5 +9,3 @@ export interface Actor {
   /** A BORROWER user is one borrower. */
   readonly borrowerId?: string;
 }
-
-export const isInstitutionRole = (a: Actor) => a.role === 'BANK' || a.role === 'INSURER';

@@ -19,7 +19,6 @@ export function requireRole(ctx: Ctx, ...roles: Role[]): Actor {
 }
 
 export type InstitutionActor = Actor & { role: 'BANK' | 'INSURER'; institutionId: string };
-export type GovernmentActor = Actor & { role: 'GOVERNMENT'; institutionId: string };
 export type BorrowerActor = Actor & { role: 'BORROWER'; borrowerId: string };
 
 export function requireInstitution(ctx: Ctx, ...roles: ('BANK' | 'INSURER')[]): InstitutionActor {

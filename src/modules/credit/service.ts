@@ -212,18 +212,7 @@ export async function furnishCreditRecords(ctx: Ctx, records: FurnishedRecord[])
       });
     });
     if (problems.length) throw rejectBatch(problems);
-    const saved = await store.upsertAccounts(tx, rows);
-    await appendAudit(
-      tx,
-      ctx,
-      saved.map((a) => ({
-        action: existing.has(a.accountRef) ? 'credit.account.updated' : 'credit.account.created',
-        targetType: 'credit_account',
-        targetId: a.id,
-        borrowerId: a.borrowerId,
-        detail: { accountRef: a.accountRef, status: a.status, statusMonth: a.statusMonth, balance: a.balance },
-      })),
-    );
+    const saved = await saveAccounts(tx, ctx, rows, new Set(existing.keys()), 'furnished');
     const created = saved.filter((a) => !existing.has(a.accountRef)).length;
     return { created, updated: saved.length - created, accounts: saved.map((a) => ({ ...a, dispute: null })) };
   });
@@ -264,7 +253,7 @@ export async function furnishProgrammeAccount(tx: Executor, ctx: Ctx, rec: Progr
   // a back-dated event never rewinds the history: it lands in the latest reported month
   const at = prev && month < prev.statusMonth ? prev.statusMonth : month;
   const next = recordMonthlyStatus(prev?.paymentHistory ?? null, prev?.statusMonth ?? null, at, rec.status)!;
-  const [saved] = await store.upsertAccounts(tx, [
+  const [saved] = await saveAccounts(tx, ctx, [
     {
       institutionId: rec.institutionId,
       borrowerId: rec.borrowerId,
@@ -280,13 +269,23 @@ export async function furnishProgrammeAccount(tx: Executor, ctx: Ctx, rec: Progr
       createdAt: ctx.now,
       updatedAt: ctx.now,
     },
-  ]);
-  await appendAudit(tx, ctx, {
-    action: prev ? 'credit.account.updated' : 'credit.account.created',
-    targetType: 'credit_account',
-    targetId: saved.id,
-    borrowerId: rec.borrowerId,
-    detail: { accountRef: rec.accountRef, status: rec.status, balance: rec.balance, source: 'programme', furnisher: rec.institutionId },
-  });
+  ], new Set(prev ? [prev.accountRef] : []), 'programme');
+  return saved;
+}
+
+/** Upsert furnished accounts and audit each: created or updated, by an institution or by the programme's lifecycle. */
+async function saveAccounts(tx: Executor, ctx: Ctx, rows: store.NewAccountRow[], existingRefs: Set<string>, source: 'furnished' | 'programme') {
+  const saved = await store.upsertAccounts(tx, rows);
+  await appendAudit(
+    tx,
+    ctx,
+    saved.map((a) => ({
+      action: existingRefs.has(a.accountRef) ? 'credit.account.updated' : 'credit.account.created',
+      targetType: 'credit_account',
+      targetId: a.id,
+      borrowerId: a.borrowerId,
+      detail: { accountRef: a.accountRef, furnisher: a.institutionId, status: a.status, statusMonth: a.statusMonth, balance: a.balance, source },
+    })),
+  );
   return saved;
 }

@@ -240,7 +240,11 @@ export async function insertBorrower(db: Executor, values: typeof borrowers.$inf
   return b;
 }
 
-export async function accountById(db: Executor, id: string) {
-  const [a] = await db.select().from(creditAccounts).where(eq(creditAccounts.id, id));
+export async function lockAccount(tx: Executor, id: string) {
+  const [a] = await tx.select().from(creditAccounts).where(eq(creditAccounts.id, id)).for('update');
   return a;
+}
+
+export async function updateAccount(tx: Executor, id: string, set: Partial<typeof creditAccounts.$inferInsert>) {
+  await tx.update(creditAccounts).set(set).where(eq(creditAccounts.id, id));
 }

@@ -8,6 +8,7 @@ import { parse, text, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { checkRecord } from '../credit/furnishing.js';
 import { disputeDueAt, recordMonthlyStatus } from '../credit/rules.js';
+import * as accounts from '../credit/store.js';
 import * as store from './store.js';
 
 const fileArgs = z.object({ recordId: uuid, reason: text(2000) });
@@ -17,7 +18,7 @@ export async function fileDispute(ctx: Ctx, args: { recordId: string; reason: st
   const a = parse(fileArgs, args);
   try {
     const id = await ctx.db.orm.transaction(async (tx) => {
-      const account = await store.lockAccount(tx, a.recordId);
+      const account = await accounts.lockAccount(tx, a.recordId);
       if (!account || account.borrowerId !== actor.borrowerId || account.deletedAt) throw notFound('Credit record');
       const d = await store.insertDispute(tx, {
         accountId: account.id,
@@ -70,7 +71,7 @@ export async function resolveDispute(
     const d = await store.lockDisputeOf(tx, a.id, actor.institutionId);
     if (!d) throw notFound('Dispute');
     if (d.status !== 'OPEN') throw conflict(`Dispute is already ${d.status}`, { currentState: d.status });
-    const account = (await store.lockAccount(tx, d.accountId))!;
+    const account = (await accounts.lockAccount(tx, d.accountId))!;
     const events = [];
     if (a.outcome === 'CORRECTED') {
       const status = (fix.status ?? account.status) as AccountStatus;
@@ -83,7 +84,7 @@ export async function resolveDispute(
       );
       if (problems.length) throw badInput(`correction: ${problems[0].field} ${problems[0].reason}`, { field: 'correction' });
       const history = recordMonthlyStatus(account.paymentHistory, account.statusMonth, account.statusMonth, status)!;
-      await store.updateAccount(tx, account.id, { status, balance, paymentHistory: history.history, updatedAt: ctx.now });
+      await accounts.updateAccount(tx, account.id, { status, balance, paymentHistory: history.history, updatedAt: ctx.now });
       events.push({
         action: 'credit.account.corrected',
         targetType: 'credit_account',
@@ -92,7 +93,7 @@ export async function resolveDispute(
         detail: { disputeId: d.id, from: { status: account.status, balance: account.balance }, to: { status, balance } },
       });
     } else if (a.outcome === 'DELETED') {
-      await store.updateAccount(tx, account.id, { deletedAt: ctx.now, updatedAt: ctx.now });
+      await accounts.updateAccount(tx, account.id, { deletedAt: ctx.now, updatedAt: ctx.now });
       events.push({ action: 'credit.account.deleted', targetType: 'credit_account', targetId: account.id, borrowerId: account.borrowerId, detail: { disputeId: d.id } });
     }
     await store.markResolved(tx, d.id, { outcome: a.outcome, note: a.note, at: ctx.now, by: actor.userId });

@@ -73,12 +73,3 @@ export const overdue = (db: Executor, now: Date): Promise<DisputeView[]> =>
   base(db)
     .where(and(eq(disputes.status, 'OPEN'), lt(disputes.dueAt, now)))
     .orderBy(asc(disputes.dueAt));
-
-export async function lockAccount(tx: Executor, id: string) {
-  const [a] = await tx.select().from(creditAccounts).where(eq(creditAccounts.id, id)).for('update');
-  return a;
-}
-
-export async function updateAccount(tx: Executor, id: string, set: Partial<typeof creditAccounts.$inferInsert>) {
-  await tx.update(creditAccounts).set(set).where(eq(creditAccounts.id, id));
-}

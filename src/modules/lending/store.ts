@@ -102,6 +102,11 @@ export async function loanById(db: Executor, id: string) {
   return l;
 }
 
+export async function loansByIds(db: Executor, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db.select().from(loans).where(inArray(loans.id, [...ids]));
+}
+
 export async function loansByApplication(db: Executor, applicationIds: readonly string[]) {
   if (!applicationIds.length) return [];
   return db.select().from(loans).where(inArray(loans.applicationId, [...applicationIds]));

@@ -10,9 +10,7 @@ type Args = Record<string, any>;
 
 const courtByLoan = defineLoader(async (ctx, ids: readonly string[]) => firstBy(await store.courtConfirmationsOf(ctx.db.orm, ids), (c) => c.loanId, ids));
 const recoveriesByClaim = defineLoader(async (ctx, ids: readonly string[]) => groupBy(await store.recoveriesOf(ctx.db.orm, ids), (r) => r.claimId, ids));
-const loanNumberById = defineLoader(async (ctx, ids: readonly string[]) =>
-  (await Promise.all(ids.map((id) => lending.loanById(ctx.db.orm, id)))).map((l) => l?.loanNumber ?? null),
-);
+const loanById = defineLoader(async (ctx, ids: readonly string[]) => firstBy(await lending.loansByIds(ctx.db.orm, ids), (l) => l.id, ids));
 
 export const resolvers = {
   Query: {
@@ -30,7 +28,7 @@ export const resolvers = {
   Claim: {
     bank: (c: ClaimRow, _: Args, ctx: Ctx) => ctx.loaders.institution.load(c.bankId),
     insurer: (c: ClaimRow, _: Args, ctx: Ctx) => ctx.loaders.institution.load(c.insurerId),
-    loanNumber: (c: ClaimRow, _: Args, ctx: Ctx) => loanNumberById(ctx).load(c.loanId),
+    loanNumber: async (c: ClaimRow, _: Args, ctx: Ctx) => (await loanById(ctx).load(c.loanId))?.loanNumber ?? null,
     // a government or admin reader never gets the borrower's identity
     borrowerId: (c: ClaimRow, _: Args, ctx: Ctx) => (ctx.actor?.role === 'BANK' || ctx.actor?.role === 'INSURER' ? c.borrowerId : null),
     courtConfirmation: (c: ClaimRow, _: Args, ctx: Ctx) => courtByLoan(ctx).load(c.loanId),

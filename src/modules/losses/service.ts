@@ -11,6 +11,7 @@ import { furnishLoan, furnishPolicy } from '../lending/furnish.js';
 import { lockFund, institutionAccount, post, FUND, BORROWERS } from '../ledger/posting.js';
 import { payCompensation } from '../ledger/funds.js';
 import { assertTransition } from '../lending/rules.js';
+import { canSee } from '../lending/service.js';
 import * as lending from '../lending/store.js';
 import { requireVersion } from '../parameters/service.js';
 import { compensationOwed, lossBorne, payFromFund, recoveryShares, splitLoss } from './rules.js';
@@ -115,8 +116,7 @@ export async function confirmNonPerforming(ctx: Ctx, args: { loanId: string; cou
   const { idempotencyKey: _k, ...input } = args;
   return idempotent(ctx, 'confirmNonPerforming', args.idempotencyKey, input, async (tx) => {
     const loan = await lending.lockLoan(tx, a.loanId);
-    const mine = loan && (actor.role === 'BANK' ? loan.bankId : loan.insurerId) === actor.institutionId;
-    if (!loan || !mine) throw notFound('Loan');
+    if (!loan || !canSee(actor, loan)) throw notFound('Loan');
     if (!loan.defaultedOn) throw conflict(`Cannot record a non-performing confirmation: the loan is ${loan.status}`, { currentState: loan.status });
     if (a.decidedOn > businessDate(ctx.now)) throw badInput('decidedOn is in the future', { field: 'decidedOn' });
     if (a.decidedOn < loan.defaultedOn) throw badInput('decidedOn is before the loan defaulted', { field: 'decidedOn' });
@@ -186,8 +186,7 @@ export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: s
   const { idempotencyKey: _k, ...input } = args;
   return idempotent(ctx, 'recordRecovery', args.idempotencyKey, input, async (tx) => {
     const loan = await lending.loanById(tx, a.loanId);
-    const mine = loan && (actor.role === 'BANK' ? loan.bankId : loan.insurerId) === actor.institutionId;
-    if (!loan || !mine) throw notFound('Loan');
+    if (!loan || !canSee(actor, loan)) throw notFound('Loan');
     const found = await store.claimOfLoan(tx, loan.id);
     // claim before loan, the order payClaim locks them in
     const claim = found && (await store.lockClaim(tx, found.id));
@@ -246,8 +245,7 @@ export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: s
 export async function claim(ctx: Ctx, args: { id: string }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'GOVERNMENT', 'ADMIN');
   const c = await store.claimById(ctx.db.orm, parse(uuid, args.id, 'id'));
-  const visible = c && (actor.role === 'GOVERNMENT' || actor.role === 'ADMIN' || (actor.role === 'BANK' ? c.bankId : c.insurerId) === actor.institutionId);
-  if (!c || !visible) throw notFound('Claim');
+  if (!c || !(actor.role === 'GOVERNMENT' || actor.role === 'ADMIN' || canSee(actor, c))) throw notFound('Claim');
   return c;
 }
 

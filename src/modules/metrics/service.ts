@@ -58,7 +58,7 @@ const WITHHELD = Object.fromEntries(Object.keys(figures(undefined, '1')).map((f)
 
 /**
  * The finance bureau's view: totals, the monthly series, breakdowns and the league table for a
- * year (or all years) and at most one dimension, all read from the cube, with small groups
+ * year (or all years) and at most one dimension, all read from the kept groups, with small groups
  * withheld consistently across every table (see suppression.ts).
  */
 export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
@@ -77,12 +77,13 @@ export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
   if (chosen.length > 1) {
     throw badInput('filter: one of county, category, sector or institution at a time (every published figure must stay safe against differencing)', { field: 'filter' });
   }
-  const [params, rowsYear, rowsAll, institutions, funds] = await Promise.all([
+  const [params, rowsYear, rowsAll, institutions, funds, money] = await Promise.all([
     parametersInForce(ctx, ctx.now),
     store.groups(ctx.db.orm, year === undefined ? 'ALL' : `Y${year}`),
     year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm, 'ALL'),
     listInstitutions(ctx.db.orm),
     fundBalances(ctx),
+    store.governmentMoney(ctx.db.orm, year),
   ]);
   const k = params.document.minimumCellSize;
   const ref = params.document.referenceGuaranteeCost;
@@ -92,6 +93,7 @@ export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
   if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
   const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
   const names = new Map(institutions.map((i) => [i.id, i.name]));
+  const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
 
   const cell = (conds: Condition[], key: string | null, label: string | null) => {
     const id = keyOf(conds);
@@ -108,10 +110,8 @@ export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
       .sort();
     return values.map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
   };
-  const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
 
   const totals = cell(chosen, null, null);
-  const money = await store.governmentMoney(ctx.db.orm, year);
   const leverage =
     chosen.length === 0 && !totals.suppressed
       ? {
