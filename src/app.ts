@@ -6,11 +6,11 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { AppError, unauthenticated } from './errors.js';
 import { createApollo } from './graphql/apollo.js';
-import { makeContext, type Ctx } from './graphql/context.js';
 import { buildSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
+import { createContext, type Clock, type Context } from './context.js';
 
-export type Clock = () => Date;
+export type { Clock } from './context.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,20 +18,18 @@ export interface AppDeps {
   /** Injected so tests can stand at a retention boundary or a due date. */
   clock?: Clock;
   log?: Logger;
-  /** Tests only: named points at which money mutations fail on purpose. */
-  failpoints?: ReadonlySet<string>;
 }
 
 export interface App {
   config: Config;
   db: Database;
   log: Logger;
-  apollo: ApolloServer<Ctx>;
+  apollo: ApolloServer<Context>;
   clock: Clock;
   /** Build a request context from an Authorization header value. */
-  contextFor(authorization: string | undefined, requestId?: string): Promise<Ctx>;
+  contextFor(authorization: string | undefined, requestId?: string): Promise<Context>;
   /** A context for the server's own jobs (scheduled ageing), acting as an ADMIN named `system:<job>`. */
-  systemContext(job: string): Ctx;
+  systemContext(job: string): Context;
   stop(): Promise<void>;
 }
 
@@ -65,7 +63,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     async contextFor(authorization, requestId) {
       const { actor, authError } = await authenticate(authorization);
-      return makeContext({
+      return createContext({
         actor,
         authError,
         db,
@@ -73,11 +71,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         now: clock(),
         requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
         log,
-        failpoints: deps.failpoints,
       });
     },
     systemContext(job) {
-      return makeContext({
+      return createContext({
         actor: { userId: `system:${job}`, role: 'ADMIN' },
         authError: null,
         db,
@@ -85,7 +82,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
         now: clock(),
         requestId: `${job}-${randomUUID()}`,
         log,
-        failpoints: deps.failpoints,
       });
     },
     stop: () => apollo.stop(),

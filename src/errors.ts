@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 /** The stable error codes clients may branch on. Nothing else leaves the server. */
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -26,9 +24,18 @@ export const PUBLIC_CODES = new Set<string>([
   'BAD_REQUEST',
 ]);
 
-export class AppError extends GraphQLError {
+/**
+ * An expected refusal with a stable code. A plain Error (the domain does not import graphql):
+ * graphql-js copies `extensions` from the error it wraps, and src/graphql/apollo.ts formats it.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly extensions: Readonly<Record<string, unknown>>;
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...extra } });
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.extensions = { code, ...extra };
   }
 }
 
@@ -52,11 +59,12 @@ export const PgCode = {
 } as const;
 
 export function pgErrorCode(err: unknown): string | undefined {
-  let e: any = err;
+  let e: unknown = err;
   // drizzle wraps driver errors in DrizzleQueryError with `cause`
-  for (let i = 0; i < 3 && e; i++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-    e = e.cause;
+  for (let i = 0; i < 3 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }

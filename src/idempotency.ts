@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import type { Context } from './context.js';
 import type { Tx } from './db/client.js';
 import { idempotencyKeys } from './db/schema/index.js';
-import { badInput, conflict, PgCode, pgErrorCode } from './errors.js';
-import type { Ctx } from './graphql/context.js';
+import { badInput, conflict } from './errors.js';
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,100}$/;
 
@@ -11,11 +11,12 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
     return Object.fromEntries(
-      Object.keys(value as object)
+      Object.keys(o)
         .sort()
-        .filter((k) => (value as any)[k] !== undefined)
-        .map((k) => [k, canonical((value as any)[k])]),
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, canonical(o[k])]),
     );
   }
   return value;
@@ -25,58 +26,71 @@ export const requestHash = (operation: string, input: unknown) =>
   createHash('sha256').update(JSON.stringify(canonical({ operation, input }))).digest('hex');
 
 /** Keys are per acting institution (or borrower, or user): two banks never collide. */
-export function keyScope(ctx: Ctx): string {
-  const a = ctx.actor!;
+export function keyScope(ctx: Pick<Context, 'actor'>): string {
+  const a = ctx.actor;
+  if (!a) throw new Error('keyScope needs an authenticated actor');
   return `${a.role}:${a.institutionId ?? a.borrowerId ?? a.userId}`;
 }
 
-/**
- * Run a state-changing operation once per key, in one transaction with the key itself.
- * A replay (same key, same request) returns the first result; the same key with a different
- * request is a CONFLICT. A concurrent duplicate waits on the key's row and then replays.
- * If the operation fails, the key is not kept: a retry runs again.
- */
-export async function idempotent<T>(ctx: Ctx, operation: string, key: string, input: unknown, run: (tx: Tx) => Promise<T>): Promise<T> {
+export function checkIdempotencyKey(key: unknown): string {
   if (typeof key !== 'string' || !KEY_RE.test(key)) {
     throw badInput('idempotencyKey must be 8-100 characters of letters, digits, . _ : -', { field: 'idempotencyKey' });
   }
-  const scope = keyScope(ctx);
-  const hash = requestHash(operation, input);
+  return key;
+}
+
+export interface KeyClaim {
+  scope: string;
+  key: string;
+  operation: string;
+  hash: string;
+}
+
+/**
+ * Claim a key inside the operation's transaction. Returns `{ replay }` with the first result when
+ * the key was used before for the same request; a concurrent duplicate waits on the key's row.
+ * The same key with a different request is a CONFLICT. If the transaction fails, the key goes too.
+ */
+export async function claimKey(tx: Tx, now: Date, k: KeyClaim): Promise<{ replay: unknown } | null> {
+  const fresh = await tx
+    .insert(idempotencyKeys)
+    .values({ scope: k.scope, key: k.key, operation: k.operation, requestHash: k.hash, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  if (fresh.length) return null;
+  const [prior] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, k.scope), eq(idempotencyKeys.key, k.key)));
+  if (prior.operation !== k.operation || prior.requestHash !== k.hash) {
+    throw conflict('This idempotency key was already used for a different request', { field: 'idempotencyKey' });
+  }
+  return { replay: prior.response };
+}
+
+export async function saveResponse(tx: Tx, k: KeyClaim, response: unknown) {
+  await tx
+    .update(idempotencyKeys)
+    .set({ response: response as object })
+    .where(and(eq(idempotencyKeys.scope, k.scope), eq(idempotencyKeys.key, k.key)));
+}
+
+/* ---- TEMPORARY (refactor in progress): commands use defineCommand (src/command.ts) instead ---- */
+export async function idempotent<T>(ctx: Context, operation: string, key: string, input: unknown, run: (tx: Tx) => Promise<T>): Promise<T> {
+  const claim = { scope: keyScope(ctx), key: checkIdempotencyKey(key), operation, hash: requestHash(operation, input) };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await once(ctx, operation, scope, key, hash, run);
+      return await ctx.db.transaction(async (tx) => {
+        const prior = await claimKey(tx, ctx.now, claim);
+        if (prior) return prior.replay as T;
+        const result = JSON.parse(JSON.stringify(await run(tx))) as T;
+        await saveResponse(tx, claim, result);
+        return result;
+      });
     } catch (err) {
-      // the database chose this transaction as a deadlock victim: it left nothing behind, run it again
       const code = pgErrorCode(err);
       if (attempt >= 3 || (code !== PgCode.deadlockDetected && code !== PgCode.serializationFailure)) throw err;
-      ctx.log.warn({ operation, attempt, code }, 'transaction retried');
     }
   }
 }
-
-async function once<T>(ctx: Ctx, operation: string, scope: string, key: string, hash: string, run: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.db.orm.transaction(async (tx) => {
-    const fresh = await tx
-      .insert(idempotencyKeys)
-      .values({ scope, key, operation, requestHash: hash, createdAt: ctx.now })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (fresh.length === 0) {
-      const [prior] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-      if (prior.operation !== operation || prior.requestHash !== hash) {
-        throw conflict('This idempotency key was already used for a different request', { field: 'idempotencyKey' });
-      }
-      return prior.response as T;
-    }
-    // The first result is returned in its stored (JSON) form, so a replay is indistinguishable from it.
-    const result = JSON.parse(JSON.stringify(await run(tx))) as T;
-    await tx
-      .update(idempotencyKeys)
-      .set({ response: result as object })
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-    return result;
-  });
-}
+import { PgCode, pgErrorCode } from './errors.js';

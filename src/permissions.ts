@@ -1,12 +1,13 @@
 import { deny, or, rule, shield } from 'graphql-shield';
+import type { GraphQLSchema } from 'graphql';
+import type { Context } from './context.js';
 import type { Role } from './domain.js';
 import { forbidden, unauthenticated } from './errors.js';
-import type { Ctx } from './graphql/context.js';
 
 /**
- * The coarse gate: which roles may touch a field at all. Deny by default; anything not
- * listed here is refused. Whether *this* borrower, account or claim is yours is decided in
- * the services (src/auth/policy.ts and each module's service.ts).
+ * The coarse gate, and only that: signed in or not; personal credit data never to GOVERNMENT
+ * or ADMIN tokens; aggregates only to GOVERNMENT and ADMIN. Deny by default. Who may call an
+ * operation and whether *this* claim or loan is yours is each module's policy.ts.
  */
 const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
 /** One rule instance per role set (shield refuses two rules with one name). */
@@ -14,7 +15,7 @@ const role = (...roles: Role[]) => {
   const name = `role:${roles.join('|')}`;
   let r = roleRules.get(name);
   if (!r) {
-    r = rule(name, { cache: 'contextual' })((_parent, _args, ctx: Ctx) => {
+    r = rule(name, { cache: 'contextual' })((_parent, _args, ctx: Context) => {
       if (!ctx.actor) return ctx.authError ?? unauthenticated();
       return roles.includes(ctx.actor.role);
     });
@@ -23,139 +24,93 @@ const role = (...roles: Role[]) => {
   return r;
 };
 
-const signedIn = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: Ctx) => (ctx.actor ? true : ctx.authError ?? unauthenticated()));
-
-export const isBank = role('BANK');
-export const isInsurer = role('INSURER');
-export const isInstitution = role('BANK', 'INSURER');
-export const isBorrower = role('BORROWER');
-export const isGovernment = role('GOVERNMENT');
-export const isAdmin = role('ADMIN');
-export const isGovernmentOrAdmin = role('GOVERNMENT', 'ADMIN');
-/** The programme's money: its parties and overseers, never borrowers. */
-export const seesProgrammeMoney = role('GOVERNMENT', 'ADMIN', 'BANK', 'INSURER');
+export const signedIn = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: Context) =>
+  ctx.actor ? true : (ctx.authError ?? unauthenticated()),
+);
 /** Personal credit data: never to GOVERNMENT or ADMIN tokens, whatever field returns it. */
 export const seesPersonalData = role('BANK', 'INSURER', 'BORROWER');
+/** Programme aggregates: the finance bureau's view and its administrators'. */
+export const seesAggregates = role('GOVERNMENT', 'ADMIN');
 
-export const baseRules = {
-  Query: {
-    me: signedIn,
-    institutions: signedIn,
-    creditProfile: isInstitution,
-    myCreditProfile: isBorrower,
-    myConsents: isBorrower,
-    customers: isInstitution,
-    myDisputes: isBorrower,
-    disputesToAnswer: isInstitution,
-    overdueDisputes: isAdmin,
-    auditTrail: isAdmin,
-    programmeParameters: signedIn,
-    parameterVersions: signedIn,
-    quote: seesPersonalData,
-    application: seesPersonalData,
-    applications: seesPersonalData,
-    policy: seesPersonalData,
-    loan: seesPersonalData,
-    loans: seesPersonalData,
-    fundBalances: seesProgrammeMoney,
-    ledgerEntries: seesProgrammeMoney,
-    trialBalance: isGovernmentOrAdmin,
-    claim: seesProgrammeMoney,
-    claims: seesProgrammeMoney,
-    programMetrics: isGovernmentOrAdmin,
-  },
-  Mutation: {
-    createInstitution: isAdmin,
-    registerBorrower: isInstitution,
-    furnishCreditRecords: isInstitution,
-    grantConsent: isBorrower,
-    revokeConsent: isBorrower,
-    fileDispute: isBorrower,
-    resolveDispute: isInstitution,
-    createParameterVersion: isGovernmentOrAdmin,
-    submitApplication: role('BORROWER', 'BANK'),
-    reviewApplication: isInstitution,
-    issuePolicy: isInsurer,
-    pledgePolicy: isBank,
-    disburseLoan: isBank,
-    recordRepayment: isBank,
-    depositToFund: isGovernment,
-    ageLoans: isAdmin,
-    fileClaim: isBank,
-    payClaim: isInsurer,
-    confirmNonPerforming: isInstitution,
-    approveRiskCompensation: isGovernment,
-    recordRecovery: isInstitution,
-  },
-  Me: { '*': signedIn },
-  Institution: { '*': signedIn },
-  PageInfo: { '*': signedIn },
-  Borrower: { '*': seesPersonalData },
-  CreditProfile: { '*': seesPersonalData },
-  CreditAccount: { '*': seesPersonalData },
-  StatusMonth: { '*': seesPersonalData },
-  DisputeFlag: { '*': seesPersonalData },
-  CreditSummary: { '*': seesPersonalData },
-  InquiryRecord: { '*': seesPersonalData },
-  Consent: { '*': seesPersonalData },
-  Customer: { '*': isInstitution },
-  CustomerConnection: { '*': isInstitution },
-  FurnishResult: { '*': isInstitution },
-  Dispute: { '*': or(seesPersonalData, isAdmin), reason: seesPersonalData, resolutionNote: seesPersonalData },
-  AuditEntry: { '*': isAdmin },
-  // programme parameters are public to every signed-in user
-  ProgrammeParameters: { '*': signedIn },
-  CategoryCap: { '*': signedIn },
-  BenchmarkBand: { '*': signedIn },
-  BenchmarkRateEntry: { '*': signedIn },
-  TermOffer: { '*': signedIn },
-  GradeMultiplier: { '*': signedIn },
-  StartupPhase: { '*': signedIn },
-  LossShares: { '*': signedIn },
-  RiskCompensationTerms: { '*': signedIn },
-  // decisions about a person are credit data
-  Quote: { '*': seesPersonalData },
-  LoanRequestTerms: { '*': seesPersonalData },
-  EligibilityReason: { '*': seesPersonalData },
-  CreditScore: { '*': seesPersonalData },
-  ScoreFactor: { '*': seesPersonalData },
-  Price: { '*': seesPersonalData },
-  Application: { '*': seesPersonalData },
-  Review: { '*': seesPersonalData },
-  Policy: { '*': seesPersonalData },
-  Loan: { '*': seesPersonalData },
-  Instalment: { '*': seesPersonalData },
-  Repayment: { '*': seesPersonalData },
-  RepaymentAllocation: { '*': seesPersonalData },
-  // money: the programme's parties and its overseers; borrowers are masked in the resolvers
-  FundBalances: { '*': seesProgrammeMoney },
-  RiskReserve: { '*': seesProgrammeMoney },
-  LedgerTransaction: { '*': seesProgrammeMoney },
-  LedgerEntry: { '*': seesProgrammeMoney },
-  TrialBalance: { '*': isGovernmentOrAdmin },
-  FundDeposit: { '*': isGovernment },
-  Claim: { '*': seesProgrammeMoney },
-  CourtConfirmation: { '*': seesProgrammeMoney },
-  RecoveryShares: { '*': seesProgrammeMoney },
-  Recovery: { '*': seesProgrammeMoney },
-  AgeingRun: { '*': isAdmin },
-  // aggregates only, small groups withheld: the finance bureau's view
-  ProgrammeMetrics: { '*': isGovernmentOrAdmin },
-  MetricCell: { '*': isGovernmentOrAdmin },
-  Leverage: { '*': isGovernmentOrAdmin },
-  LeagueRow: { '*': isGovernmentOrAdmin },
-  AuditConnection: { '*': isAdmin },
-};
+/** Types that describe one person's credit, or a decision about one person. */
+export const PERSONAL_TYPES = [
+  'Borrower',
+  'CreditProfile',
+  'CreditAccount',
+  'StatusMonth',
+  'DisputeFlag',
+  'CreditSummary',
+  'InquiryRecord',
+  'Consent',
+  'Customer',
+  'CustomerConnection',
+  'FurnishResult',
+  'Quote',
+  'LoanRequestTerms',
+  'EligibilityReason',
+  'CreditScore',
+  'ScoreFactor',
+  'Price',
+  'Application',
+  'Review',
+  'Policy',
+  'Loan',
+  'Instalment',
+  'Repayment',
+  'RepaymentAllocation',
+] as const;
+export const AGGREGATE_TYPES = ['ProgrammeMetrics', 'MetricCell', 'Leverage', 'LeagueRow', 'TrialBalance'] as const;
 
-export type RuleTree = Record<string, Record<string, unknown>>;
+/** Root fields that return a person's records or aggregates; every other root field needs a signed-in caller. */
+const PERSONAL_ROOTS = [
+  'creditProfile',
+  'myCreditProfile',
+  'myConsents',
+  'customers',
+  'myDisputes',
+  'disputesToAnswer',
+  'quote',
+  'application',
+  'applications',
+  'policy',
+  'loan',
+  'loans',
+];
+const AGGREGATE_ROOTS = ['programMetrics', 'trialBalance'];
+
+type RuleTree = Record<string, Record<string, unknown>>;
+
+/** The rule tree for a schema: every object type gets a rule, so nothing falls to the default. */
+export function coarseRules(schema: GraphQLSchema): RuleTree {
+  const tree: RuleTree = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    // by AST kind, not instanceof: the schema may come from graphql's CJS build and this module from its ESM one
+    if (type.astNode?.kind !== 'ObjectTypeDefinition') continue;
+    tree[type.name] = { '*': signedIn };
+  }
+  for (const t of PERSONAL_TYPES) tree[t] = { '*': seesPersonalData };
+  for (const t of AGGREGATE_TYPES) tree[t] = { '*': seesAggregates };
+  // an admin lists overdue disputes (the deadline), never what the borrower wrote
+  tree.Dispute = { '*': or(seesPersonalData, role('ADMIN')), reason: seesPersonalData, resolutionNote: seesPersonalData };
+  const root = (name: 'Query' | 'Mutation') => {
+    const fields = Object.keys((name === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields() ?? {});
+    tree[name] = Object.fromEntries(
+      fields.map((f) => [f, PERSONAL_ROOTS.includes(f) ? seesPersonalData : AGGREGATE_ROOTS.includes(f) ? seesAggregates : signedIn]),
+    );
+  };
+  root('Query');
+  root('Mutation');
+  return tree;
+}
 
 export function buildPermissions(tree: RuleTree) {
-  return shield(tree as any, {
+  // graphql-shield's IRules type is looser than our tree; the tree is built above from the schema itself
+  return shield(tree as Parameters<typeof shield>[0], {
     fallbackRule: deny,
-    // Our services throw typed GraphQLErrors; let them through instead of masking as FORBIDDEN.
+    // Our services throw typed errors; let them through instead of masking as FORBIDDEN.
     allowExternalErrors: true,
     // A denial: FORBIDDEN for a known caller, UNAUTHENTICATED for an anonymous or bad token.
-    fallbackError: ((_err: unknown, _parent: unknown, _args: unknown, ctx: Ctx) =>
-      ctx.actor ? forbidden() : ctx.authError ?? unauthenticated()) as any,
+    fallbackError: ((_err: unknown, _parent: unknown, _args: unknown, ctx: Context) =>
+      ctx.actor ? forbidden() : (ctx.authError ?? unauthenticated())) as unknown as Error,
   });
 }

@@ -9,3 +9,15 @@ export interface Actor {
   /** A BORROWER user is one borrower. */
   readonly borrowerId?: string;
 }
+
+export type InstitutionRole = 'BANK' | 'INSURER' | 'GOVERNMENT';
+
+/** The actor as a policy's role list guarantees it: an institution user has its institution, a borrower its id. */
+export type ActorOf<R extends Role> = R extends InstitutionRole
+  ? Actor & { readonly role: R; readonly institutionId: string }
+  : R extends 'BORROWER'
+    ? Actor & { readonly role: R; readonly borrowerId: string }
+    : Actor & { readonly role: R };
+
+export type InstitutionActor = ActorOf<'BANK' | 'INSURER'>;
+export type BorrowerActor = ActorOf<'BORROWER'>;

@@ -20,6 +20,11 @@ export interface Database {
    * its text), so the planner's work is not repeated on every request.
    */
   prepared<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * The one way to open a transaction. Tests wrap it (test/helpers/failing-db.ts) to prove
+   * that a failure before commit leaves nothing behind; nothing else does.
+   */
+  transaction<T>(run: (tx: Tx) => Promise<T>): Promise<T>;
   /** Statements sent through drizzle since open; tests use it to prove batching. */
   stats: { statements: number };
   close(): Promise<void>;
@@ -60,6 +65,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
         const q = dialect.sqlToQuery(query);
         return (await client.unsafe(q.sql, q.params as any[], { prepare: true })) as unknown as T[];
       },
+      transaction: (run) => orm.transaction(run),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -71,7 +77,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
   const orm = drizzle({ client, schema, logger }) as unknown as Orm;
-  return { orm, driver: 'pglite', stats, prepared: (query) => rows(orm, query), close: () => client.close() };
+  return {
+    orm,
+    driver: 'pglite',
+    stats,
+    prepared: (query) => rows(orm, query),
+    transaction: (run) => orm.transaction(run),
+    close: () => client.close(),
+  };
 }
 
 /**

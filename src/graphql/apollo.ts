@@ -8,9 +8,9 @@ import {
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
-import { ErrorCode, PUBLIC_CODES } from '../errors.js';
+import { AppError, ErrorCode, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Ctx } from './context.js';
+import type { Context } from '../context.js';
 
 /** graphql-js reports bad literal arguments as validation errors; to clients they are bad input. */
 const INPUT_VALIDATION = /^(Expected value of type|Enum "|Value ".*" does not exist in|Field ".*" of required type|Field ".*" is not defined by type|Int cannot represent|Float cannot represent|String cannot represent|ID cannot represent|Boolean cannot represent)/;
@@ -20,12 +20,14 @@ const SAFE_EXTENSIONS = new Set(['code', 'field', 'recordIndex', 'problems', 'cu
 
 export function makeFormatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error) as { extensions?: Record<string, unknown> } | undefined;
-    let code = (formatted.extensions?.code as string | undefined) ?? (original?.extensions?.code as string | undefined);
+    const original = unwrapResolverError(error);
+    // our own refusals carry their code; graphql-js and Apollo errors carry theirs in extensions
+    let code = original instanceof AppError ? original.code : (formatted.extensions?.code as string | undefined);
     if (code === 'GRAPHQL_VALIDATION_FAILED' && INPUT_VALIDATION.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;
     if (code && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
-      for (const [k, v] of Object.entries(formatted.extensions ?? {})) if (SAFE_EXTENSIONS.has(k) && k !== 'code') extensions[k] = v;
+      const source = original instanceof AppError ? original.extensions : (formatted.extensions ?? {});
+      for (const [k, v] of Object.entries(source)) if (SAFE_EXTENSIONS.has(k) && k !== 'code') extensions[k] = v;
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     log.error({ err: original ?? error, path: formatted.path }, 'unexpected error');
@@ -47,7 +49,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     maxTokens: { n: 2000 },
     blockFieldSuggestion: { enabled: config.production },
   }).protect();
-  return new ApolloServer<Ctx>({
+  return new ApolloServer<Context>({
     schema,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,

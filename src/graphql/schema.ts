@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { applyMiddleware } from 'graphql-middleware';
 import type { GraphQLSchema } from 'graphql';
-import { baseRules, buildPermissions, type RuleTree } from '../permissions.js';
+import { buildPermissions, coarseRules } from '../permissions.js';
 import { scalarResolvers } from './scalars.js';
 import { resolvers as institutions } from '../modules/institutions/resolvers.js';
 import { resolvers as credit } from '../modules/credit/resolvers.js';
@@ -27,16 +27,8 @@ export function loadTypeDefs(): string[] {
 }
 
 const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit, parameters, underwriting, lending, ledger, losses, metrics];
-const moduleRules: RuleTree[] = [baseRules];
-
-function mergeRules(trees: RuleTree[]): RuleTree {
-  const out: RuleTree = {};
-  for (const t of trees) for (const [type, fields] of Object.entries(t)) out[type] = { ...(out[type] ?? {}), ...fields };
-  return out;
-}
-
 /** The executable schema with graphql-shield applied over every field. */
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: moduleResolvers as any });
-  return applyMiddleware(schema, buildPermissions(mergeRules(moduleRules)));
+  return applyMiddleware(schema, buildPermissions(coarseRules(schema)));
 }

@@ -21,6 +21,7 @@ import {
 } from '../factories.js';
 import { codeOf, ok, testConfig, useTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
 import { dbMode } from '../helpers/db.js';
+import { failingBeforeCommit } from '../helpers/failing-db.js';
 
 /**
  * Money safety: concurrent payers and crashes mid-mutation. On the real server (`.ci/run`'s
@@ -99,7 +100,7 @@ describe('concurrency', () => {
 
 describe('a failure in the middle of a money mutation leaves nothing behind', () => {
   async function failingApp(point: string) {
-    return createApp({ config: testConfig(), db: t.tdb.db, clock: () => t.now, failpoints: new Set([point]) });
+    return createApp({ config: testConfig(), db: failingBeforeCommit(t.tdb.db, point), clock: () => t.now });
   }
   async function run(a: Awaited<ReturnType<typeof failingApp>>, token: string, query: string, variables: Record<string, unknown>) {
     const r = await a.apollo.executeOperation({ query, variables }, { contextValue: await a.contextFor(`Bearer ${token}`) });

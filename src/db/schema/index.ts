@@ -7,3 +7,4 @@ export * from './ledger.js';
 export * from './losses.js';
 
 export * from './metrics.js';
+export * from './events.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { decodeCursor, encodeCursor, institutionId, pageSize, parse, uuid } from '../../validation.js';
 import { appendAudit, findAuditEntries } from './store.js';
 
@@ -19,7 +19,7 @@ const auditArgs = z.object({
     .nullish(),
 });
 
-export async function auditTrail(ctx: Ctx, args: unknown) {
+export async function auditTrail(ctx: Context, args: unknown) {
   requireRole(ctx, 'ADMIN');
   const a = parse(auditArgs, args);
   const before = decodeCursor(a.after, (s) => /^\d{1,18}$/.test(s));

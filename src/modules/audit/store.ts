@@ -1,18 +1,14 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
+import type { DomainChange } from '../events/store.js';
 
-export interface AuditEvent {
-  action: string;
-  targetType?: string;
-  targetId?: string;
-  borrowerId?: string | null;
-  detail?: Record<string, unknown>;
-}
+/** An audit entry's content; a command's changes are the same shape (see command.ts). */
+export type AuditEvent = DomainChange;
 
 /** The audit row for an event, with the actor taken from the request (never from arguments). */
-export function auditRow(ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>, e: AuditEvent) {
+export function auditRow(ctx: Pick<Context, 'actor' | 'now' | 'requestId'>, e: AuditEvent) {
   const a = ctx.actor;
   return {
     at: ctx.now,
@@ -30,7 +26,7 @@ export function auditRow(ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>, e: Audit
 }
 
 /** Append audit entries inside the caller's transaction: the change and its record land together. */
-export async function appendAudit(tx: Executor, ctx: Pick<Ctx, 'actor' | 'now' | 'requestId'>, events: AuditEvent | AuditEvent[]) {
+export async function appendAudit(tx: Executor, ctx: Pick<Context, 'actor' | 'now' | 'requestId'>, events: AuditEvent | AuditEvent[]) {
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
   await tx.insert(auditLog).values(list.map((e) => auditRow(ctx, e)));

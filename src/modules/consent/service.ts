@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireBorrower } from '../../auth/policy.js';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../../domain.js';
 import { badInput, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { institutionId, parse, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { linkCustomer } from '../credit/store.js';
@@ -12,7 +12,7 @@ import * as store from './store.js';
 
 const grantArgs = z.object({ institutionId, purpose: z.enum(CONSENT_PURPOSES), expiresAt: z.date() });
 
-export async function grantConsent(ctx: Ctx, args: { institutionId: string; purpose: ConsentPurpose; expiresAt: Date }) {
+export async function grantConsent(ctx: Context, args: { institutionId: string; purpose: ConsentPurpose; expiresAt: Date }) {
   const actor = requireBorrower(ctx);
   const a = parse(grantArgs, args);
   const problem = consentExpiryProblem(a.expiresAt, ctx.now);
@@ -41,7 +41,7 @@ export async function grantConsent(ctx: Ctx, args: { institutionId: string; purp
 }
 
 /** Revocation takes effect at once; revoking twice is harmless and changes nothing. */
-export async function revokeConsent(ctx: Ctx, args: { id: string }) {
+export async function revokeConsent(ctx: Context, args: { id: string }) {
   const actor = requireBorrower(ctx);
   const id = parse(uuid, args.id, 'id');
   return ctx.db.orm.transaction(async (tx) => {
@@ -60,7 +60,7 @@ export async function revokeConsent(ctx: Ctx, args: { id: string }) {
   });
 }
 
-export async function myConsents(ctx: Ctx) {
+export async function myConsents(ctx: Context) {
   const actor = requireBorrower(ctx);
   return store.consentsOf(ctx.db.orm, actor.borrowerId);
 }

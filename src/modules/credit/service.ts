@@ -3,7 +3,7 @@ import { requireBorrower, requireInstitution } from '../../auth/policy.js';
 import { CONSENT_PURPOSES, BORROWER_CATEGORIES, type AccountStatus, type ConsentPurpose } from '../../domain.js';
 import type { Executor } from '../../db/client.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { hashNationalId, isValidNationalId, maskNationalId, normalizeNationalId } from '../../identity.js';
 import { businessDate, monthOf } from '../../time.js';
 import { decodeCursor, encodeCursor, isoDate, pageSize, parse, text, uuid } from '../../validation.js';
@@ -36,7 +36,7 @@ function profileFromRow(row: store.ProfileRow, now: Date) {
   };
 }
 
-function profileRead(ctx: Ctx, borrowerId: string) {
+function profileRead(ctx: Context, borrowerId: string) {
   const historyStart = new Date(ctx.now);
   historyStart.setUTCMonth(historyStart.getUTCMonth() - 24);
   return {
@@ -63,14 +63,14 @@ export type ProfileData = ReturnType<typeof profileFromRow>;
  * for the borrower themself, the borrower does not exist). An institution's read records
  * its inquiry and audit entry in the same statement.
  */
-export async function readProfileFor(ctx: Ctx, borrowerId: string, reader: { institutionId: string; purpose: ConsentPurpose } | null, tx?: Executor) {
+export async function readProfileFor(ctx: Context, borrowerId: string, reader: { institutionId: string; purpose: ConsentPurpose } | null, tx?: Executor) {
   const row = await store.readProfile(ctx.db, { ...profileRead(ctx, borrowerId), institutionRead: reader ?? undefined }, tx);
   return row?.allowed ? profileFromRow(row, ctx.now) : null;
 }
 
 const profileArgs = z.object({ borrowerId: uuid, purpose: z.enum(CONSENT_PURPOSES) });
 
-export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpose: ConsentPurpose }) {
+export async function creditProfile(ctx: Context, args: { borrowerId: string; purpose: ConsentPurpose }) {
   const actor = requireInstitution(ctx);
   const { borrowerId, purpose } = parse(profileArgs, args);
   const profile = await readProfileFor(ctx, borrowerId, { institutionId: actor.institutionId, purpose });
@@ -78,7 +78,7 @@ export async function creditProfile(ctx: Ctx, args: { borrowerId: string; purpos
   return profile;
 }
 
-export async function myCreditProfile(ctx: Ctx) {
+export async function myCreditProfile(ctx: Context) {
   const actor = requireBorrower(ctx);
   const profile = await readProfileFor(ctx, actor.borrowerId, null);
   if (!profile) throw notFound('Borrower');
@@ -87,7 +87,7 @@ export async function myCreditProfile(ctx: Ctx) {
 
 const pageArgs = z.object({ first: pageSize(100), after: z.string().nullish() });
 
-export async function customers(ctx: Ctx, args: { first: number; after?: string | null }) {
+export async function customers(ctx: Context, args: { first: number; after?: string | null }) {
   const actor = requireInstitution(ctx);
   const { first, after } = parse(pageArgs, args);
   const afterId = decodeCursor(after, (s) => uuid.safeParse(s).success);
@@ -120,7 +120,7 @@ const registerInput = z.object({
   registeredOn: isoDate,
 });
 
-export async function registerBorrower(ctx: Ctx, input: unknown) {
+export async function registerBorrower(ctx: Context, input: unknown) {
   const actor = requireInstitution(ctx);
   const b = parse(registerInput, input, 'input');
   if (b.registeredOn > businessDate(ctx.now)) throw badInput('input.registeredOn is in the future', { field: 'input.registeredOn' });
@@ -154,7 +154,7 @@ export async function registerBorrower(ctx: Ctx, input: unknown) {
 
 const MAX_BATCH = 1000;
 
-export async function furnishCreditRecords(ctx: Ctx, records: FurnishedRecord[]) {
+export async function furnishCreditRecords(ctx: Context, records: FurnishedRecord[]) {
   const actor = requireInstitution(ctx);
   if (!Array.isArray(records) || records.length === 0) throw badInput('records must not be empty', { field: 'records' });
   if (records.length > MAX_BATCH) throw badInput(`at most ${MAX_BATCH} records per batch`, { field: 'records' });
@@ -247,7 +247,7 @@ export interface ProgrammeAccount {
  * ageing update the shared records inside the transaction that changed them, so the next
  * profile read shows them.
  */
-export async function furnishProgrammeAccount(tx: Executor, ctx: Ctx, rec: ProgrammeAccount) {
+export async function furnishProgrammeAccount(tx: Executor, ctx: Context, rec: ProgrammeAccount) {
   const [prev] = await store.lockOwnAccounts(tx, rec.institutionId, [rec.accountRef]);
   const month = monthOf(rec.asOf);
   // a back-dated event never rewinds the history: it lands in the latest reported month
@@ -274,7 +274,7 @@ export async function furnishProgrammeAccount(tx: Executor, ctx: Ctx, rec: Progr
 }
 
 /** Upsert furnished accounts and audit each: created or updated, by an institution or by the programme's lifecycle. */
-async function saveAccounts(tx: Executor, ctx: Ctx, rows: store.NewAccountRow[], existingRefs: Set<string>, source: 'furnished' | 'programme') {
+async function saveAccounts(tx: Executor, ctx: Context, rows: store.NewAccountRow[], existingRefs: Set<string>, source: 'furnished' | 'programme') {
   const saved = await store.upsertAccounts(tx, rows);
   await appendAudit(
     tx,

@@ -1,22 +1,20 @@
-import type { Ctx } from '../../graphql/context.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { isDisputeOverdue } from '../credit/rules.js';
+import { institutionOf } from '../institutions/loaders.js';
 import * as service from './service.js';
-import type { DisputeView } from './store.js';
 
-type Args = Record<string, any>;
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    myDisputes: (_: unknown, __: Args, ctx: Ctx) => service.myDisputes(ctx),
-    disputesToAnswer: (_: unknown, args: Args, ctx: Ctx) => service.disputesToAnswer(ctx, args),
-    overdueDisputes: (_: unknown, __: Args, ctx: Ctx) => service.overdueDisputes(ctx),
+    myDisputes: (_, __, ctx) => service.myDisputes(ctx),
+    disputesToAnswer: (_, args, ctx) => service.disputesToAnswer(ctx, args),
+    overdueDisputes: (_, __, ctx) => service.overdueDisputes(ctx),
   },
   Mutation: {
-    fileDispute: (_: unknown, args: Args, ctx: Ctx) => service.fileDispute(ctx, args as any),
-    resolveDispute: (_: unknown, args: Args, ctx: Ctx) => service.resolveDispute(ctx, args as any),
+    fileDispute: (_, args, ctx) => service.fileDispute(ctx, args),
+    resolveDispute: (_, args, ctx) => service.resolveDispute(ctx, args),
   },
   Dispute: {
-    furnisher: (d: DisputeView, _: Args, ctx: Ctx) => ctx.loaders.institution.load(d.institutionId),
-    overdue: (d: DisputeView, _: Args, ctx: Ctx) => isDisputeOverdue(d, ctx.now),
+    furnisher: (d, _, ctx) => institutionOf(ctx, d.institutionId),
+    overdue: (d, _, ctx) => isDisputeOverdue(d, ctx.now),
   },
 };

@@ -44,13 +44,9 @@ export async function disputeById(db: Executor, id: string): Promise<DisputeView
   return d;
 }
 
-/** The dispute, locked, if the institution furnished the record. */
-export async function lockDisputeOf(tx: Executor, id: string, institutionId: string) {
-  const [d] = await tx
-    .select()
-    .from(disputes)
-    .where(and(eq(disputes.id, id), eq(disputes.institutionId, institutionId)))
-    .for('update');
+/** The dispute, locked for its answer (the policy decides whose it is). */
+export async function lockDispute(tx: Executor, id: string) {
+  const [d] = await tx.select().from(disputes).where(eq(disputes.id, id)).for('update');
   return d;
 }
 

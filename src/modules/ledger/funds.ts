@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
 import type { Executor } from '../../db/client.js';
 import { policies } from '../../db/schema/index.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { idempotent } from '../../idempotency.js';
 import { parse, positiveAmount } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
@@ -17,7 +17,7 @@ import { BORROWERS, BUDGET, FUND, institutionAccount, lockAll, lockFund, post, r
 const HALF_UP = Decimal.ROUND_HALF_UP;
 
 /** Pay (part of) a policy's premium subsidy from the fund: never more than owed, never more than the fund holds. */
-async function paySubsidy(tx: Executor, ctx: Ctx, policy: Pick<PolicyRow, 'id' | 'policyNumber' | 'insurerId' | 'borrowerId' | 'subsidyAmount' | 'subsidyPaid'>) {
+async function paySubsidy(tx: Executor, ctx: Context, policy: Pick<PolicyRow, 'id' | 'policyNumber' | 'insurerId' | 'borrowerId' | 'subsidyAmount' | 'subsidyPaid'>) {
   const owed = new Decimal(policy.subsidyAmount).minus(policy.subsidyPaid);
   if (owed.lte(0)) return new Decimal(0);
   const available = await lockFund(tx, FUND.PREMIUM_SUBSIDY);
@@ -45,7 +45,7 @@ async function paySubsidy(tx: Executor, ctx: Ctx, policy: Pick<PolicyRow, 'id' |
  * premium-subsidy fund (what it holds now; the rest when it is next topped up), and the
  * insurer's risk reserve (建议四) set aside from the premium income.
  */
-export async function postPolicyPremium(tx: Executor, ctx: Ctx, policy: PolicyRow, params: ProgrammeParameters) {
+export async function postPolicyPremium(tx: Executor, ctx: Context, policy: PolicyRow, params: ProgrammeParameters) {
   const insurer = institutionAccount(policy.insurerId);
   await lockAll(tx, ctx, [insurer, FUND.PREMIUM_SUBSIDY, reserveAccount(policy.insurerId)]);
   await post(tx, ctx, {
@@ -78,7 +78,7 @@ export async function postPolicyPremium(tx: Executor, ctx: Ctx, policy: PolicyRo
  * If recoveries have since made good part of the insurer's loss, that part is no longer owed:
  * the fund never pays an insurer beyond what it still has not recovered.
  */
-export async function payCompensation(tx: Executor, ctx: Ctx, claim: losses.ClaimRow, loanRef: string) {
+export async function payCompensation(tx: Executor, ctx: Context, claim: losses.ClaimRow, loanRef: string) {
   const stillLost = Decimal.max(0, new Decimal(claim.insurerAmount).minus(claim.compensationPaid).minus(claim.recoveredInsurer));
   const due = Decimal.min(claim.compensationShortfall, stillLost);
   const extinguished = new Decimal(claim.compensationShortfall).minus(due);
@@ -118,7 +118,7 @@ const depositArgs = z.object({
  * A budget deposit into a fund (GOVERNMENT). What the fund owes from before (subsidies not yet
  * paid, compensation cut short) is settled from it at once, oldest first.
  */
-export async function depositToFund(ctx: Ctx, args: { fund: string; amount: string; memo: string; idempotencyKey: string }) {
+export async function depositToFund(ctx: Context, args: { fund: string; amount: string; memo: string; idempotencyKey: string }) {
   requireRole(ctx, 'GOVERNMENT');
   const a = parse(depositArgs, args);
   const { idempotencyKey: _k, ...input } = args;

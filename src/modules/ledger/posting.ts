@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Executor } from '../../db/client.js';
-import { failpoint, type Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { businessDate } from '../../time.js';
 import * as store from './store.js';
 
@@ -43,7 +43,7 @@ export interface Posting {
 export const tracksBalance = (account: string) => !account.startsWith('BUDGET:') && !account.startsWith('EXTERNAL:');
 
 /** Institution and reserve accounts come into being on first use. */
-async function ensureFor(tx: Executor, ctx: Ctx, ids: string[]) {
+async function ensureFor(tx: Executor, ctx: Context, ids: string[]) {
   const missing = ids.filter((id) => id.startsWith('INSTITUTION:') || id.startsWith('RESERVE:'));
   await store.ensureAccounts(
     tx,
@@ -59,7 +59,7 @@ async function ensureFor(tx: Executor, ctx: Ctx, ids: string[]) {
  * balances moved, accounts locked in id order. Zero-amount legs are dropped; a posting whose
  * legs do not sum to zero is a programming error and throws before anything is written.
  */
-export async function post(tx: Executor, ctx: Ctx, p: Posting) {
+export async function post(tx: Executor, ctx: Context, p: Posting) {
   const legs = p.entries.map((e) => ({ account: e.account, amount: new Decimal(e.amount) })).filter((e) => !e.amount.isZero());
   if (legs.length === 0) return null;
   const sum = legs.reduce((s, e) => s.plus(e.amount), new Decimal(0));
@@ -81,7 +81,6 @@ export async function post(tx: Executor, ctx: Ctx, p: Posting) {
     requestId: ctx.requestId,
   });
   await store.insertEntries(tx, legs.map((l) => ({ transactionId: t.id, accountId: l.account, amount: l.amount.toFixed(2) })));
-  failpoint(ctx, 'ledger.afterEntries');
   const deltas = new Map<string, string>();
   for (const l of legs.filter((x) => tracksBalance(x.account))) {
     deltas.set(l.account, new Decimal(deltas.get(l.account) ?? 0).plus(l.amount).toFixed(2));
@@ -94,7 +93,7 @@ export async function post(tx: Executor, ctx: Ctx, p: Posting) {
  * Lock, in the one global order, every account a multi-posting operation will touch, before
  * its first posting: two operations then never wait on each other in opposite orders.
  */
-export async function lockAll(tx: Executor, ctx: Ctx, accounts: string[]) {
+export async function lockAll(tx: Executor, ctx: Context, accounts: string[]) {
   const tracked = accounts.filter(tracksBalance);
   await ensureFor(tx, ctx, tracked);
   await store.lockAccounts(tx, tracked);

@@ -1,4 +1,5 @@
-import type { Ctx } from '../../graphql/context.js';
+import { institutionById } from '../institutions/loaders.js';
+import type { Context } from '../../context.js';
 import { depositToFund } from './funds.js';
 import * as service from './service.js';
 
@@ -6,14 +7,14 @@ type Args = Record<string, any>;
 
 export const resolvers = {
   Query: {
-    fundBalances: (_: unknown, __: Args, ctx: Ctx) => service.fundBalances(ctx),
-    ledgerEntries: (_: unknown, args: Args, ctx: Ctx) => service.ledgerEntries(ctx, args),
-    trialBalance: (_: unknown, __: Args, ctx: Ctx) => service.trialBalance(ctx),
+    fundBalances: (_: unknown, __: Args, ctx: Context) => service.fundBalances(ctx),
+    ledgerEntries: (_: unknown, args: Args, ctx: Context) => service.ledgerEntries(ctx, args),
+    trialBalance: (_: unknown, __: Args, ctx: Context) => service.trialBalance(ctx),
   },
   Mutation: {
-    depositToFund: (_: unknown, args: Args, ctx: Ctx) => depositToFund(ctx, args as any),
+    depositToFund: (_: unknown, args: Args, ctx: Context) => depositToFund(ctx, args as any),
   },
   RiskReserve: {
-    insurer: (r: { institutionId: string }, _: Args, ctx: Ctx) => ctx.loaders.institution.load(r.institutionId),
+    insurer: (r: { institutionId: string }, _: Args, ctx: Context) => institutionById(ctx).load(r.institutionId),
   },
 };

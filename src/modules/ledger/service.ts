@@ -3,13 +3,13 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
 import { one } from '../../db/client.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { isoDate, pageSize, parse, uuid } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
 import { FUND, institutionAccount, reserveAccount, BUDGET } from './posting.js';
 import * as store from './store.js';
 
-export async function fundBalances(ctx: Ctx) {
+export async function fundBalances(ctx: Context) {
   const actor = requireRole(ctx, 'GOVERNMENT', 'ADMIN', 'BANK', 'INSURER');
   const accounts = await store.accountsByKind(ctx.db.orm, ['FUND', 'RESERVE']);
   const balance = (id: string) => accounts.find((a) => a.id === id)?.balance ?? '0.00';
@@ -48,7 +48,7 @@ const ledgerArgs = z.object({
  * Ledger transactions the caller may see: the government those that move a fund (borrowers
  * masked), an institution those on its own accounts, the admin all.
  */
-export async function ledgerEntries(ctx: Ctx, args: unknown) {
+export async function ledgerEntries(ctx: Context, args: unknown) {
   const actor = requireRole(ctx, 'GOVERNMENT', 'ADMIN', 'BANK', 'INSURER');
   const a = parse(ledgerArgs, args);
   const f = a.filter ?? {};
@@ -80,7 +80,7 @@ export async function ledgerEntries(ctx: Ctx, args: unknown) {
   return out;
 }
 
-export async function trialBalance(ctx: Ctx) {
+export async function trialBalance(ctx: Context) {
   requireRole(ctx, 'ADMIN', 'GOVERNMENT');
   const r = await store.trialBalance(ctx.db.orm);
   return { total: new Decimal(r.total).toFixed(2), accountsOutOfBalance: r.mismatched, unbalancedTransactions: r.unbalanced };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { requireRole } from '../../auth/policy.js';
 import { rows } from '../../db/client.js';
 import { badInput } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { addDays, businessDate, daysBetween, monthOf } from '../../time.js';
 import { isoDate, parse } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
@@ -33,7 +33,7 @@ interface AgeingRow {
  * the day the threshold was crossed). Each loan's change, its furnishing and its audit entry
  * are one transaction; loans with nothing new are left alone.
  */
-export async function ageLoans(ctx: Ctx, args: { asOf?: string | null }) {
+export async function ageLoans(ctx: Context, args: { asOf?: string | null }) {
   requireRole(ctx, 'ADMIN');
   const today = businessDate(ctx.now);
   const asOf = parse(isoDate.nullish(), args.asOf, 'asOf') ?? today;
@@ -84,7 +84,7 @@ export async function ageLoans(ctx: Ctx, args: { asOf?: string | null }) {
 }
 
 /** The scheduled job: age every loan as of today, as `system:ageing`. Returns a stopper. */
-export function scheduleAgeing(app: { systemContext(job: string): Ctx; log: { info: Function; error: Function } }, everyMinutes: number) {
+export function scheduleAgeing(app: { systemContext(job: string): Context; log: { info: Function; error: Function } }, everyMinutes: number) {
   const run = async () => {
     try {
       const r = await ageLoans(app.systemContext('ageing'), {});

@@ -1,6 +1,6 @@
 import type { AccountStatus } from '../../domain.js';
 import type { Executor } from '../../db/client.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { businessDate } from '../../time.js';
 import { furnishProgrammeAccount } from '../credit/service.js';
 import type { LoanRow, PolicyRow } from './store.js';
@@ -14,7 +14,7 @@ interface Report {
 }
 
 /** The bank's record of a programme loan in the shared credit records. */
-export const furnishLoan = (tx: Executor, ctx: Ctx, loan: LoanRow, r: Report) =>
+export const furnishLoan = (tx: Executor, ctx: Context, loan: LoanRow, r: Report) =>
   furnishProgrammeAccount(tx, ctx, {
     institutionId: loan.bankId,
     borrowerId: loan.borrowerId,
@@ -29,7 +29,7 @@ export const furnishLoan = (tx: Executor, ctx: Ctx, loan: LoanRow, r: Report) =>
   });
 
 /** The insurer's record of a programme policy in the shared credit records. */
-export const furnishPolicy = (tx: Executor, ctx: Ctx, policy: PolicyRow, r: Report) =>
+export const furnishPolicy = (tx: Executor, ctx: Context, policy: PolicyRow, r: Report) =>
   furnishProgrammeAccount(tx, ctx, {
     institutionId: policy.insurerId,
     borrowerId: policy.borrowerId,

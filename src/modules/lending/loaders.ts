@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { borrowers } from '../../db/schema/index.js';
-import { defineLoader, firstBy, groupBy } from '../../graphql/loaders.js';
+import { defineLoader, firstBy, groupBy } from '../../loaders.js';
 import * as store from './store.js';
 
 export const reviewsByApplication = defineLoader(async (ctx, ids: readonly string[]) =>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireInstitution, requireRole } from '../../auth/policy.js';
 import type { Actor } from '../../auth/actor.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { idempotent } from '../../idempotency.js';
 import { addYears, businessDate } from '../../time.js';
 import { institutionId, isoDate, pageSize, parse, positiveAmount, text, uuid } from '../../validation.js';
@@ -41,7 +41,7 @@ export function canSee(actor: Actor, a: { bankId: string; insurerId: string; bor
   return false;
 }
 
-export async function submitApplication(ctx: Ctx, args: { input: unknown; idempotencyKey: string }) {
+export async function submitApplication(ctx: Context, args: { input: unknown; idempotencyKey: string }) {
   const actor = requireRole(ctx, 'BORROWER', 'BANK');
   const i = parse(applicationInput, args.input, 'input');
   const borrowerId = actor.role === 'BORROWER' ? actor.borrowerId! : i.borrowerId;
@@ -108,7 +108,7 @@ const reviewArgs = z.object({
   reasons: z.array(text(500)).max(20).nullish(),
 });
 
-export async function reviewApplication(ctx: Ctx, args: { id: string; decision: string; reasons?: string[] | null; idempotencyKey: string }) {
+export async function reviewApplication(ctx: Context, args: { id: string; decision: string; reasons?: string[] | null; idempotencyKey: string }) {
   const actor = requireInstitution(ctx);
   const a = parse(reviewArgs, args);
   const { idempotencyKey: _k, ...input } = args;
@@ -166,7 +166,7 @@ export async function reviewApplication(ctx: Ctx, args: { id: string; decision: 
   });
 }
 
-export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idempotencyKey: string }) {
+export async function issuePolicy(ctx: Context, args: { applicationId: string; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'INSURER');
   const id = parse(uuid, args.applicationId, 'applicationId');
   return idempotent(ctx, 'issuePolicy', args.idempotencyKey, { applicationId: id }, async (tx) => {
@@ -216,7 +216,7 @@ export async function issuePolicy(ctx: Ctx, args: { applicationId: string; idemp
   });
 }
 
-export async function pledgePolicy(ctx: Ctx, args: { policyId: string; idempotencyKey: string }) {
+export async function pledgePolicy(ctx: Context, args: { policyId: string; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'BANK');
   const id = parse(uuid, args.policyId, 'policyId');
   return idempotent(ctx, 'pledgePolicy', args.idempotencyKey, { policyId: id }, async (tx) => {
@@ -236,7 +236,7 @@ const disburseInput = z.object({
   disbursedOn: isoDate.nullish(),
 });
 
-export async function disburseLoan(ctx: Ctx, args: { input: unknown; idempotencyKey: string }) {
+export async function disburseLoan(ctx: Context, args: { input: unknown; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'BANK');
   const i = parse(disburseInput, args.input, 'input');
   const today = businessDate(ctx.now);
@@ -313,7 +313,7 @@ const repaymentArgs = z.object({
   paidOn: isoDate.nullish(),
 });
 
-export async function recordRepayment(ctx: Ctx, args: { loanId: string; amount: string; paidOn?: string | null; idempotencyKey: string }) {
+export async function recordRepayment(ctx: Context, args: { loanId: string; amount: string; paidOn?: string | null; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'BANK');
   const a = parse(repaymentArgs, args);
   const today = businessDate(ctx.now);
@@ -375,12 +375,12 @@ export async function recordRepayment(ctx: Ctx, args: { loanId: string; amount: 
 
 /* ---------- reads ---------- */
 
-async function auditRead(ctx: Ctx, what: string, rows: { id: string; borrowerId: string }[]) {
+async function auditRead(ctx: Context, what: string, rows: { id: string; borrowerId: string }[]) {
   if (!rows.length || ctx.actor?.role === 'BORROWER') return;
   await appendAudit(ctx.db.orm, ctx, { action: `${what}.read`, targetType: what, targetId: rows.length === 1 ? rows[0].id : undefined, borrowerId: rows.length === 1 ? rows[0].borrowerId : null, detail: { ids: rows.map((r) => r.id) } });
 }
 
-export async function application(ctx: Ctx, args: { id: string }) {
+export async function application(ctx: Context, args: { id: string }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const app = await store.applicationById(ctx.db.orm, parse(uuid, args.id, 'id'));
   if (!app || !canSee(actor, app)) throw notFound('Application');
@@ -390,7 +390,7 @@ export async function application(ctx: Ctx, args: { id: string }) {
 
 const listArgs = z.object({ status: z.string().nullish(), first: pageSize(200) });
 
-export async function applications(ctx: Ctx, args: { status?: string | null; first: number }) {
+export async function applications(ctx: Context, args: { status?: string | null; first: number }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const a = parse(listArgs, args);
   const list = await store.listApplications(ctx.db.orm, store.applicationScope(actor), a.status ?? undefined, a.first);
@@ -398,7 +398,7 @@ export async function applications(ctx: Ctx, args: { status?: string | null; fir
   return list;
 }
 
-export async function loan(ctx: Ctx, args: { id: string }) {
+export async function loan(ctx: Context, args: { id: string }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const l = await store.loanById(ctx.db.orm, parse(uuid, args.id, 'id'));
   if (!l || !canSee(actor, l)) throw notFound('Loan');
@@ -406,7 +406,7 @@ export async function loan(ctx: Ctx, args: { id: string }) {
   return l;
 }
 
-export async function loans(ctx: Ctx, args: { status?: string | null; first: number }) {
+export async function loans(ctx: Context, args: { status?: string | null; first: number }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const a = parse(listArgs, args);
   const list = await store.listLoans(ctx.db.orm, actor, a.status ?? undefined, a.first);
@@ -414,7 +414,7 @@ export async function loans(ctx: Ctx, args: { status?: string | null; first: num
   return list;
 }
 
-export async function policy(ctx: Ctx, args: { id: string }) {
+export async function policy(ctx: Context, args: { id: string }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const p = await store.policyById(ctx.db.orm, parse(uuid, args.id, 'id'));
   if (!p || !canSee(actor, p)) throw notFound('Policy');

@@ -1,5 +1,6 @@
-import type { Ctx } from '../../graphql/context.js';
-import { defineLoader, firstBy, groupBy } from '../../graphql/loaders.js';
+import { institutionById } from '../institutions/loaders.js';
+import type { Context } from '../../context.js';
+import { defineLoader, firstBy, groupBy } from '../../loaders.js';
 import { ageLoans } from '../lending/ageing.js';
 import * as lending from '../lending/store.js';
 import * as service from './service.js';
@@ -14,25 +15,25 @@ const loanById = defineLoader(async (ctx, ids: readonly string[]) => firstBy(awa
 
 export const resolvers = {
   Query: {
-    claim: (_: unknown, args: Args, ctx: Ctx) => service.claim(ctx, args as any),
-    claims: (_: unknown, args: Args, ctx: Ctx) => service.claims(ctx, args as any),
+    claim: (_: unknown, args: Args, ctx: Context) => service.claim(ctx, args as any),
+    claims: (_: unknown, args: Args, ctx: Context) => service.claims(ctx, args as any),
   },
   Mutation: {
-    ageLoans: (_: unknown, args: Args, ctx: Ctx) => ageLoans(ctx, args),
-    fileClaim: (_: unknown, args: Args, ctx: Ctx) => service.fileClaim(ctx, args as any),
-    payClaim: (_: unknown, args: Args, ctx: Ctx) => service.payClaim(ctx, args as any),
-    confirmNonPerforming: (_: unknown, args: Args, ctx: Ctx) => service.confirmNonPerforming(ctx, args as any),
-    approveRiskCompensation: (_: unknown, args: Args, ctx: Ctx) => service.approveRiskCompensation(ctx, args as any),
-    recordRecovery: (_: unknown, args: Args, ctx: Ctx) => service.recordRecovery(ctx, args as any),
+    ageLoans: (_: unknown, args: Args, ctx: Context) => ageLoans(ctx, args),
+    fileClaim: (_: unknown, args: Args, ctx: Context) => service.fileClaim(ctx, args as any),
+    payClaim: (_: unknown, args: Args, ctx: Context) => service.payClaim(ctx, args as any),
+    confirmNonPerforming: (_: unknown, args: Args, ctx: Context) => service.confirmNonPerforming(ctx, args as any),
+    approveRiskCompensation: (_: unknown, args: Args, ctx: Context) => service.approveRiskCompensation(ctx, args as any),
+    recordRecovery: (_: unknown, args: Args, ctx: Context) => service.recordRecovery(ctx, args as any),
   },
   Claim: {
-    bank: (c: ClaimRow, _: Args, ctx: Ctx) => ctx.loaders.institution.load(c.bankId),
-    insurer: (c: ClaimRow, _: Args, ctx: Ctx) => ctx.loaders.institution.load(c.insurerId),
-    loanNumber: async (c: ClaimRow, _: Args, ctx: Ctx) => (await loanById(ctx).load(c.loanId))?.loanNumber ?? null,
+    bank: (c: ClaimRow, _: Args, ctx: Context) => institutionById(ctx).load(c.bankId),
+    insurer: (c: ClaimRow, _: Args, ctx: Context) => institutionById(ctx).load(c.insurerId),
+    loanNumber: async (c: ClaimRow, _: Args, ctx: Context) => (await loanById(ctx).load(c.loanId))?.loanNumber ?? null,
     // a government or admin reader never gets the borrower's identity
-    borrowerId: (c: ClaimRow, _: Args, ctx: Ctx) => (ctx.actor?.role === 'BANK' || ctx.actor?.role === 'INSURER' ? c.borrowerId : null),
-    courtConfirmation: (c: ClaimRow, _: Args, ctx: Ctx) => courtByLoan(ctx).load(c.loanId),
-    recoveries: (c: ClaimRow, _: Args, ctx: Ctx) => recoveriesByClaim(ctx).load(c.id),
+    borrowerId: (c: ClaimRow, _: Args, ctx: Context) => (ctx.actor?.role === 'BANK' || ctx.actor?.role === 'INSURER' ? c.borrowerId : null),
+    courtConfirmation: (c: ClaimRow, _: Args, ctx: Context) => courtByLoan(ctx).load(c.loanId),
+    recoveries: (c: ClaimRow, _: Args, ctx: Context) => recoveriesByClaim(ctx).load(c.id),
     recovered: (c: ClaimRow) => ({ bank: c.recoveredBank, insurer: c.recoveredInsurer, fund: c.recoveredFund }),
   },
 };

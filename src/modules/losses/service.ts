@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { requireInstitution, requireRole } from '../../auth/policy.js';
 import { badInput, conflict, notFound } from '../../errors.js';
-import { failpoint, type Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { idempotent } from '../../idempotency.js';
 import { businessDate } from '../../time.js';
 import { isoDate, pageSize, parse, positiveAmount, text, uuid } from '../../validation.js';
@@ -22,7 +22,7 @@ const loanArg = (args: { loanId: string }) => parse(uuid, args.loanId, 'loanId')
 const claimArg = (args: { claimId: string }) => parse(uuid, args.claimId, 'claimId');
 
 /** The bank files the one claim a defaulted loan may have. */
-export async function fileClaim(ctx: Ctx, args: { loanId: string; idempotencyKey: string }) {
+export async function fileClaim(ctx: Context, args: { loanId: string; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'BANK');
   const loanId = loanArg(args);
   return idempotent(ctx, 'fileClaim', args.idempotencyKey, { loanId }, async (tx) => {
@@ -64,7 +64,7 @@ export async function fileClaim(ctx: Ctx, args: { loanId: string; idempotencyKey
 }
 
 /** The insurer pays its share first (先行拨付). Exactly once: the claim row is locked and its state checked. */
-export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey: string }) {
+export async function payClaim(ctx: Context, args: { claimId: string; idempotencyKey: string }) {
   const actor = requireInstitution(ctx, 'INSURER');
   const claimId = claimArg(args);
   return idempotent(ctx, 'payClaim', args.idempotencyKey, { claimId }, async (tx) => {
@@ -86,7 +86,6 @@ export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey
         { account: institutionAccount(claim.insurerId), amount: new Decimal(claim.insurerAmount).neg() },
       ],
     });
-    failpoint(ctx, 'payClaim.afterLedger');
     const paid = await store.updateClaim(tx, claim.id, { status: 'PAID', paidAt: ctx.now, paidBy: actor.userId, updatedAt: ctx.now });
     // the claim settles the bank's loan: it leaves the outstanding book
     await bump(tx, loan.applicationId, { claims_paid: claim.insurerAmount, outstanding: new Decimal(loan.outstandingPrincipal).neg().toFixed(2) });
@@ -110,7 +109,7 @@ export async function payClaim(ctx: Ctx, args: { claimId: string; idempotencyKey
 const courtArgs = z.object({ loanId: uuid, courtCaseRef: text(100), decidedOn: isoDate });
 
 /** The court's confirmation that the loan is non-performing, recorded by the bank or insurer on the loan. */
-export async function confirmNonPerforming(ctx: Ctx, args: { loanId: string; courtCaseRef: string; decidedOn: string; idempotencyKey: string }) {
+export async function confirmNonPerforming(ctx: Context, args: { loanId: string; courtCaseRef: string; decidedOn: string; idempotencyKey: string }) {
   const actor = requireInstitution(ctx);
   const a = parse(courtArgs, args);
   const { idempotencyKey: _k, ...input } = args;
@@ -132,7 +131,7 @@ export async function confirmNonPerforming(ctx: Ctx, args: { loanId: string; cou
  * loan non-performing: ratio × the insurer's net loss, at most the quota, at most what the
  * fund holds (the fund row is locked, so concurrent approvals cannot overdraw it).
  */
-export async function approveRiskCompensation(ctx: Ctx, args: { claimId: string; idempotencyKey: string }) {
+export async function approveRiskCompensation(ctx: Context, args: { claimId: string; idempotencyKey: string }) {
   const actor = requireRole(ctx, 'GOVERNMENT');
   const claimId = claimArg(args);
   return idempotent(ctx, 'approveRiskCompensation', args.idempotencyKey, { claimId }, async (tx) => {
@@ -161,7 +160,6 @@ export async function approveRiskCompensation(ctx: Ctx, args: { claimId: string;
       updatedAt: ctx.now,
     });
     updated = await payCompensation(tx, ctx, updated, loan.loanNumber);
-    failpoint(ctx, 'approveRiskCompensation.afterPayment');
     await appendAudit(tx, ctx, {
       action: 'claim.compensation_approved',
       targetType: 'claim',
@@ -180,7 +178,7 @@ const recoveryArgs = z.object({
 });
 
 /** Money recovered from the debtor (欠款追偿), shared among those who bore the loss. */
-export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: string; recoveredOn?: string | null; idempotencyKey: string }) {
+export async function recordRecovery(ctx: Context, args: { loanId: string; amount: string; recoveredOn?: string | null; idempotencyKey: string }) {
   const actor = requireInstitution(ctx);
   const a = parse(recoveryArgs, args);
   const { idempotencyKey: _k, ...input } = args;
@@ -215,7 +213,6 @@ export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: s
       legs.push({ account, amount: new Decimal(shares[party]) }, { account: recorder, amount: new Decimal(shares[party]).neg() });
     }
     await post(tx, ctx, { kind: 'RECOVERY', memo: `recovery on loan ${loan.loanNumber}`, claimId: claim.id, loanId: loan.id, borrowerId: loan.borrowerId, entries: legs });
-    failpoint(ctx, 'recordRecovery.afterLedger');
     const recovery = await store.insertRecovery(tx, {
       claimId: claim.id,
       loanId: loan.id,
@@ -242,14 +239,14 @@ export async function recordRecovery(ctx: Ctx, args: { loanId: string; amount: s
 
 /* ---------- reads ---------- */
 
-export async function claim(ctx: Ctx, args: { id: string }) {
+export async function claim(ctx: Context, args: { id: string }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'GOVERNMENT', 'ADMIN');
   const c = await store.claimById(ctx.db.orm, parse(uuid, args.id, 'id'));
   if (!c || !(actor.role === 'GOVERNMENT' || actor.role === 'ADMIN' || canSee(actor, c))) throw notFound('Claim');
   return c;
 }
 
-export async function claims(ctx: Ctx, args: { status?: string | null; first: number }) {
+export async function claims(ctx: Context, args: { status?: string | null; first: number }) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'GOVERNMENT', 'ADMIN');
   const a = parse(z.object({ status: z.string().nullish(), first: pageSize(500) }), args);
   return store.listClaims(ctx.db.orm, store.claimScope(actor), a.status ?? undefined, a.first);

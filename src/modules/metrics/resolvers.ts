@@ -1,11 +1,12 @@
-import type { Ctx } from '../../graphql/context.js';
+import { institutionById } from '../institutions/loaders.js';
+import type { Context } from '../../context.js';
 import * as service from './service.js';
 
 export const resolvers = {
   Query: {
-    programMetrics: (_: unknown, args: { filter?: unknown }, ctx: Ctx) => service.programMetrics(ctx, args),
+    programMetrics: (_: unknown, args: { filter?: unknown }, ctx: Context) => service.programMetrics(ctx, args),
   },
   LeagueRow: {
-    institution: (r: { institutionId: string }, _: unknown, ctx: Ctx) => ctx.loaders.institution.load(r.institutionId),
+    institution: (r: { institutionId: string }, _: unknown, ctx: Context) => institutionById(ctx).load(r.institutionId),
   },
 };

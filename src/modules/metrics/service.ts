@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../../auth/policy.js';
 import { BORROWER_CATEGORIES } from '../../domain.js';
 import { badInput, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { institutionId, parse, text } from '../../validation.js';
 import { findInstitution, listInstitutions } from '../institutions/store.js';
 import { fundBalances } from '../ledger/service.js';
@@ -61,7 +61,7 @@ const WITHHELD = Object.fromEntries(Object.keys(figures(undefined, '1')).map((f)
  * year (or all years) and at most one dimension, all read from the kept groups, with small groups
  * withheld consistently across every table (see suppression.ts).
  */
-export async function programMetrics(ctx: Ctx, args: { filter?: unknown }) {
+export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
   requireRole(ctx, 'GOVERNMENT', 'ADMIN');
   const f = parse(filterSchema, args.filter, 'filter') ?? {};
   const year = f.year ?? undefined;

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { GRADES } from './rules.js';
 import * as service from './service.js';
 import type { ParameterVersion } from './service.js';
@@ -8,11 +8,11 @@ const doc = (v: ParameterVersion) => v.document;
 
 export const resolvers = {
   Query: {
-    programmeParameters: (_: unknown, args: Args, ctx: Ctx) => service.programmeParameters(ctx, args),
-    parameterVersions: (_: unknown, __: Args, ctx: Ctx) => service.parameterVersions(ctx),
+    programmeParameters: (_: unknown, args: Args, ctx: Context) => service.programmeParameters(ctx, args),
+    parameterVersions: (_: unknown, __: Args, ctx: Context) => service.parameterVersions(ctx),
   },
   Mutation: {
-    createParameterVersion: (_: unknown, args: Args, ctx: Ctx) => service.createParameterVersion(ctx, args as any),
+    createParameterVersion: (_: unknown, args: Args, ctx: Context) => service.createParameterVersion(ctx, args as any),
   },
   ProgrammeParameters: {
     categoryCaps: (v: ParameterVersion) => Object.entries(doc(v).categoryCaps).map(([category, cap]) => ({ category, cap })),

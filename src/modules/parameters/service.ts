@@ -3,7 +3,7 @@ import { requireActor, requireRole } from '../../auth/policy.js';
 import type { Database, Executor } from '../../db/client.js';
 import { BORROWER_CATEGORIES } from '../../domain.js';
 import { badInput, conflict, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { idempotent } from '../../idempotency.js';
 import { text } from '../../validation.js';
 import { appendAudit } from '../audit/store.js';
@@ -20,15 +20,15 @@ export interface ParameterVersion {
 }
 
 /** Versions never change once written, so each is parsed once per database handle. */
-const cache = new WeakMap<Database, Map<number, ParameterVersion>>();
+const cache = new WeakMap<Database["orm"], Map<number, ParameterVersion>>();
 
 function toVersion(row: store.ParameterRow): ParameterVersion {
   return { ...row, effectiveFrom: new Date(row.effectiveFrom), createdAt: new Date(row.createdAt), document: parametersSchema.parse(row.document) };
 }
 
 export async function parameterVersion(db: Database, version: number, q: Executor = db.orm): Promise<ParameterVersion | undefined> {
-  let versions = cache.get(db);
-  if (!versions) cache.set(db, (versions = new Map()));
+  let versions = cache.get(db.orm);
+  if (!versions) cache.set(db.orm, (versions = new Map()));
   const hit = versions.get(version);
   if (hit) return hit;
   const row = await store.byVersion(q, version);
@@ -39,18 +39,18 @@ export async function parameterVersion(db: Database, version: number, q: Executo
 }
 
 /** The version in force at `at`: the latest effective date not after it, the highest version on a tie. */
-export async function parametersInForce(ctx: Pick<Ctx, 'db'>, at: Date, db: Executor = ctx.db.orm): Promise<ParameterVersion> {
+export async function parametersInForce(ctx: Pick<Context, 'db'>, at: Date, db: Executor = ctx.db.orm): Promise<ParameterVersion> {
   const r = await store.versionInForce(db, at);
   if (!r) throw conflict(`No programme parameters are in force at ${at.toISOString()}`);
   return (await parameterVersion(ctx.db, r.version, db))!;
 }
 
-export async function programmeParameters(ctx: Ctx, args: { asOf?: Date | null }) {
+export async function programmeParameters(ctx: Context, args: { asOf?: Date | null }) {
   requireActor(ctx);
   return parametersInForce(ctx, args.asOf ?? ctx.now);
 }
 
-export async function parameterVersions(ctx: Ctx) {
+export async function parameterVersions(ctx: Context) {
   requireActor(ctx);
   return (await store.all(ctx.db.orm)).map(toVersion);
 }
@@ -97,7 +97,7 @@ export function applyChanges(base: ProgrammeParameters, c: z.infer<typeof change
 
 const createInput = z.object({ effectiveFrom: z.date(), note: text(500), changes: changesSchema });
 
-export async function createParameterVersion(ctx: Ctx, args: { input: unknown; idempotencyKey: string }) {
+export async function createParameterVersion(ctx: Context, args: { input: unknown; idempotencyKey: string }) {
   const actor = requireRole(ctx, 'GOVERNMENT', 'ADMIN');
   const parsed = createInput.safeParse(args.input);
   if (!parsed.success) throw badInput(`input.${parsed.error.issues[0].path.join('.')} ${parsed.error.issues[0].message}`, { field: 'input' });
@@ -129,7 +129,7 @@ export async function createParameterVersion(ctx: Ctx, args: { input: unknown; i
   });
 }
 
-export async function requireVersion(ctx: Ctx, version: number) {
+export async function requireVersion(ctx: Context, version: number) {
   const v = await parameterVersion(ctx.db, version);
   if (!v) throw notFound('Parameter version');
   return v;

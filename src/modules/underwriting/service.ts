@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client.js';
 import { requireRole } from '../../auth/policy.js';
 import { CONSENT_PURPOSES, type BorrowerCategory, type ConsentPurpose } from '../../domain.js';
 import { badInput, forbidden, notFound } from '../../errors.js';
-import type { Ctx } from '../../graphql/context.js';
+import type { Context } from '../../context.js';
 import { businessDate } from '../../time.js';
 import { parse, uuid } from '../../validation.js';
 import { NO_CONSENT, readProfileFor, type ProfileData } from '../credit/service.js';
@@ -66,7 +66,7 @@ export function decide(profile: ProfileData, facts: { exposure: string; repaid: 
  * `reader` null: the borrower on themself.
  */
 export async function assess(
-  ctx: Ctx,
+  ctx: Context,
   borrowerId: string,
   request: LoanRequest,
   reader: { institutionId: string; purpose: ConsentPurpose } | null,
@@ -96,7 +96,7 @@ const quoteInput = loanRequestSchema.extend({
 /** The purpose an institution reads under when it does not say: a bank lends, an insurer underwrites. */
 export const defaultPurpose = (role: string): ConsentPurpose => (role === 'INSURER' ? 'UNDERWRITING' : 'LOAN_APPLICATION');
 
-export async function quote(ctx: Ctx, input: unknown) {
+export async function quote(ctx: Context, input: unknown) {
   const actor = requireRole(ctx, 'BANK', 'INSURER', 'BORROWER');
   const q = parse(quoteInput, input, 'input');
   const request: LoanRequest = { amount: q.amount, termYears: q.termYears, interestRate: q.interestRate, repaymentMethod: q.repaymentMethod };

@@ -1,0 +1,32 @@
+import type { Actor } from './auth/actor.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { AppError } from './errors.js';
+import { LoaderCache } from './loaders.js';
+import type { Logger } from './logger.js';
+
+export type Clock = () => Date;
+
+/**
+ * Everything a use case may know about the request, built once per request by the HTTP layer
+ * (or by a scheduled job). Plain data: no GraphQL, no HTTP objects.
+ */
+export interface Context {
+  readonly actor: Actor | null;
+  /** Set when a token was presented but could not be verified. */
+  readonly authError: AppError | null;
+  readonly db: Database;
+  readonly config: Config;
+  /** The request's clock reading: every rule and timestamp in this request uses it. */
+  readonly now: Date;
+  readonly requestId: string;
+  readonly log: Logger;
+  /** Per-request batching caches (see defineLoader). */
+  readonly loaders: LoaderCache;
+}
+
+export type ContextInit = Omit<Context, 'loaders'>;
+
+export function createContext(init: ContextInit): Context {
+  return { ...init, loaders: new LoaderCache() };
+}
