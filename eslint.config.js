@@ -25,6 +25,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: GRAPHQL_LAYER, message: 'Only the GraphQL layer (src/graphql, resolvers.ts) imports GraphQL.' }] }] },
   },
   {
+    // A module reaches another only through its api.ts (or its pure rules.ts), never its store or service.
+    files: ['src/modules/**/*.ts'],
+    ignores: ['src/modules/*/resolvers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: GRAPHQL_LAYER, message: 'Only the GraphQL layer (src/graphql, resolvers.ts) imports GraphQL.' },
+            { group: ['../*/store.js', '../*/service.js', '../*/commands/*', '../../*/store.js', '../../*/service.js', '../../*/commands/*'], message: "Use the other module's api.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may use `any` to poke at raw GraphQL responses.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -11,6 +11,9 @@ import { checkRecord } from './furnishing.js';
 import { recordMonthlyStatus } from './rules.js';
 import * as store from './store.js';
 
+export { NO_CONSENT, readProfileFor, furnishProgrammeAccount, type ProfileData } from './service.js';
+export { linkCustomer } from './store.js';
+
 export type CreditRecord = NonNullable<Awaited<ReturnType<typeof store.lockAccount>>>;
 
 /** A furnished record, locked for a change in the caller's transaction. */

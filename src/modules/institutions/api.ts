@@ -1,0 +1,3 @@
+/** What other modules may use of the institutions module. */
+export { findInstitution, listInstitutions, type InstitutionRow } from './store.js';
+export { institutionById, institutionOf } from './loaders.js';

@@ -1,0 +1,2 @@
+/** What other modules may use of claims and losses. */
+export { type ClaimRow } from './store.js';

@@ -1,0 +1,2 @@
+/** What other modules may use of the programme parameters: the version a decision used, or the one in force. */
+export { parameterVersion, parametersInForce, requireVersion, type ParameterVersion } from './service.js';

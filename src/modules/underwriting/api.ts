@@ -1,0 +1,3 @@
+/** What other modules may use of the shared rule engine: the assessment both reviews run. */
+export { assess, loanRequestSchema, type Assessment, type LoanRequest } from './service.js';
+export type { Price } from './pricing.js';
