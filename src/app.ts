@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { AppError, unauthenticated } from './errors.js';
 import { createApollo } from './graphql/apollo.js';
+import { databaseReadiness, type Readiness } from './db/health.js';
 import { buildSchema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createContext, type Clock, type Context } from './context.js';
@@ -30,6 +31,8 @@ export interface App {
   contextFor(authorization: string | undefined, requestId?: string): Promise<Context>;
   /** A context for the server's own jobs (scheduled ageing), acting as an ADMIN named `system:<job>`. */
   systemContext(job: string): Context;
+  /** Ready to serve: the database answers and its migrations are current (/readyz). */
+  readiness(): Promise<Readiness>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         log,
       });
     },
+    readiness: () => databaseReadiness(db),
     stop: () => apollo.stop(),
   };
 }

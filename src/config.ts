@@ -20,7 +20,8 @@ const schema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     NATIONAL_ID_PEPPER: z.string().min(16).optional(),
-    DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+    // unset: 'auto' in development and test, 'off' in production (demo data only on explicit opt-in)
+    DEMO_DATA: z.enum(['auto', 'off']).optional(),
     DEMO_BORROWERS: z.coerce.number().int().min(10).max(5_000_000).default(2000),
     DEMO_SEED: z.coerce.number().int().default(20140601),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,6 +29,8 @@ const schema = z
     GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(20000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
     AGEING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
+    /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
@@ -39,6 +42,13 @@ const schema = z
       }
       if (!env.NATIONAL_ID_PEPPER) {
         ctx.addIssue({ code: 'custom', message: 'production needs NATIONAL_ID_PEPPER' });
+      }
+      // the development values are published in this file: anyone could forge tokens or reverse id hashes
+      if (env.JWT_SECRET === DEV_JWT_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is the published development secret; production needs its own' });
+      }
+      if (env.NATIONAL_ID_PEPPER === DEV_PEPPER) {
+        ctx.addIssue({ code: 'custom', path: ['NATIONAL_ID_PEPPER'], message: 'is the published development pepper; production needs its own' });
       }
     }
   });
@@ -61,6 +71,7 @@ export interface Config {
   logLevel: string;
   limits: { maxDepth: number; maxCost: number; maxAliases: number };
   ageingIntervalMinutes: number;
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,10 +102,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dbPoolSize: e.DB_POOL_SIZE,
     jwt,
     nationalIdPepper: e.NATIONAL_ID_PEPPER ?? DEV_PEPPER,
-    demo: { mode: e.DEMO_DATA, borrowers: e.DEMO_BORROWERS, seed: e.DEMO_SEED },
+    demo: { mode: e.DEMO_DATA ?? (e.NODE_ENV === 'production' ? 'off' : 'auto'), borrowers: e.DEMO_BORROWERS, seed: e.DEMO_SEED },
     logLevel: e.LOG_LEVEL,
     limits: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxCost: e.GRAPHQL_MAX_COST, maxAliases: e.GRAPHQL_MAX_ALIASES },
     ageingIntervalMinutes: e.AGEING_INTERVAL_MINUTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
 

@@ -5,6 +5,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** The database or the server is not able to answer now; safe to retry with the same idempotency key. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -15,6 +17,7 @@ export const PUBLIC_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
   ErrorCode.NOT_FOUND,
   ErrorCode.CONFLICT,
+  ErrorCode.SERVICE_UNAVAILABLE,
   // Produced by graphql-js / Apollo before execution; safe to pass through.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -46,6 +49,8 @@ export const badInput = (message: string, extra: Record<string, unknown> = {}) =
   new AppError(ErrorCode.BAD_USER_INPUT, message, extra);
 /** "Not found or no access": never tells one institution whether another's record exists. */
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const unavailable = (message = 'Service temporarily unavailable; retry shortly') =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
 export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.CONFLICT, message, extra);
 

@@ -4,6 +4,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import { hasData, loadDemoData } from './demo/load.js';
 import { demoLogins } from './demo/tokens.js';
 import { createHttpServer, listen } from './http/server.js';
+import { Lifecycle } from './http/lifecycle.js';
 import { createLogger } from './logger.js';
 import { scheduleAgeing } from './modules/lending/ageing.js';
 import { dashboardRoute } from './dashboard/route.js';
@@ -28,7 +29,8 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 
 const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
-const server = createHttpServer(app, [dashboardRoute]);
+const lifecycle = new Lifecycle();
+const server = createHttpServer(app, [dashboardRoute], lifecycle);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
   process.exit(1);
@@ -48,13 +50,19 @@ if (config.jwt.mode === 'hs256' && config.jwt.isDevSecret) {
 console.log(lines.join('\n'));
 
 let stopping = false;
+/**
+ * SIGTERM: stop accepting; answer new requests on kept-alive connections 503 + Retry-After; let
+ * the requests already running finish (up to SHUTDOWN_GRACE_MS); only then stop the jobs,
+ * Apollo and the database.
+ */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'shutting down');
-  setTimeout(() => process.exit(1), 10_000).unref();
+  log.info({ signal, inFlight: lifecycle.inFlight, graceMs: config.shutdownGraceMs }, 'shutting down: draining');
+  setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000).unref();
+  const drained = await lifecycle.drain(server, config.shutdownGraceMs);
+  log.info(drained, 'drained');
   stopAgeing();
-  server.close();
   await app.stop();
   await db.close();
   process.exit(0);

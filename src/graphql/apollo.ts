@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -6,29 +6,52 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import type { Context } from '../context.js';
 import { AppError, ErrorCode, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Context } from '../context.js';
-
-/** graphql-js reports bad literal arguments as validation errors; to clients they are bad input. */
-const INPUT_VALIDATION = /^(Expected value of type|Enum "|Value ".*" does not exist in|Field ".*" of required type|Field ".*" is not defined by type|Int cannot represent|Float cannot represent|String cannot represent|ID cannot represent|Boolean cannot represent)/;
 
 /** Extensions a client may see; anything else (exception, stacktrace, SQL) is dropped. */
 const SAFE_EXTENSIONS = new Set(['code', 'field', 'recordIndex', 'problems', 'currentState', 'reasons']);
 
-export function makeFormatError(log: Logger) {
+/** The AST kinds of a value written in the document: a validation error located on one is bad input. */
+const VALUE_KINDS = new Set<string>([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+]);
+
+/**
+ * graphql-js reports a bad literal argument (`kind: BANKK`, `amount: -1`) as a validation error.
+ * To a client it is bad input: classify by where the error points (a value node), not by its wording.
+ */
+function isBadLiteral(error: unknown): boolean {
+  const nodes = error instanceof GraphQLError ? error.nodes : undefined;
+  return !!nodes?.length && nodes.every((n: ASTNode) => VALUE_KINDS.has(n.kind));
+}
+
+/** graphql 16 cannot turn its "Did you mean …?" hints off; production strips them (they leak the schema). */
+const SUGGESTION = /\s*Did you mean .*\?$/s;
+
+export function makeFormatError(log: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     // our own refusals carry their code; graphql-js and Apollo errors carry theirs in extensions
     let code = original instanceof AppError ? original.code : (formatted.extensions?.code as string | undefined);
-    if (code === 'GRAPHQL_VALIDATION_FAILED' && INPUT_VALIDATION.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && isBadLiteral(error)) code = ErrorCode.BAD_USER_INPUT;
     if (code && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       const source = original instanceof AppError ? original.extensions : (formatted.extensions ?? {});
       for (const [k, v] of Object.entries(source)) if (SAFE_EXTENSIONS.has(k) && k !== 'code') extensions[k] = v;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      const message = production ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
     log.error({ err: original ?? error, path: formatted.path }, 'unexpected error');
     return {
@@ -40,14 +63,34 @@ export function makeFormatError(log: Logger) {
   };
 }
 
+/** What the access log needs of a GraphQL request: its operation and error codes (no variables, no data). */
+const recordOutcome: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, operationName, operation, response }) {
+        const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        // Apollo shallow-clones the context per operation; `observed` is the request's own object
+        const root = operation?.selectionSet.selections[0];
+        contextValue.observed.operation = operationName ?? (root?.kind === Kind.FIELD ? `${operation?.operation} ${root.name.value}` : null);
+        contextValue.observed.errorCodes = (body?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+      },
+    };
+  },
+};
+
+/** Tokens a document may have: graphql-js stops the parse there, so an oversized query is a 400 parse error. */
+export const MAX_TOKENS = 2000;
+
 export function createApollo(schema: GraphQLSchema, config: Config, log: Logger) {
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth },
     costLimit: { maxCost: config.limits.maxCost },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: 20 },
-    maxTokens: { n: 2000 },
-    blockFieldSuggestion: { enabled: config.production },
+    // parseOptions.maxTokens below does this inside the parse, where Apollo answers 400, not 500
+    maxTokens: { enabled: false },
+    // formatError strips every "Did you mean" (fields and enum values) in production
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return new ApolloServer<Context>({
     schema,
@@ -56,7 +99,8 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     allowBatchedHttpRequests: false,
     // main.ts owns SIGINT/SIGTERM; two handlers stopping the same server deadlock.
     stopOnTerminationSignals: false,
-    formatError: makeFormatError(log),
+    parseOptions: { maxTokens: MAX_TOKENS },
+    formatError: makeFormatError(log, config.production),
     validationRules: armor.validationRules,
     stringifyResult: (value) => JSON.stringify(value),
     logger: {
@@ -66,7 +110,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
       error: (m) => log.error(m),
     },
     plugins: [
-      ...(armor.plugins as any[]),
+      recordOutcome,
       // No cache hints are used; the plugin would add work to every field.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { App } from '../app.js';
+import type { Context } from '../context.js';
+import { Lifecycle } from './lifecycle.js';
 
 const MAX_BODY = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Seconds a client should wait before retrying a request refused while this replica drains. */
+const RETRY_AFTER_S = '5';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
@@ -20,33 +26,36 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
-/** GraphQL over HTTP on node:http: no framework between the socket and Apollo. */
-export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerResponse, url: URL) {
+const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** GraphQL over HTTP on node:http: no framework between the socket and Apollo. Returns the request's Context, once built. */
+export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<Context | undefined> {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   let body: unknown;
   if (req.method === 'POST') {
     const raw = await readBody(req);
-    if (raw === null) return sendJson(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+    if (raw === null) return void sendJson(res, 413, errorBody('Request body too large', 'BAD_REQUEST'));
     const type = headers.get('content-type') ?? '';
     if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return void sendJson(res, 400, errorBody('Request body is not valid JSON', 'BAD_REQUEST'));
       }
     } else {
       body = raw;
     }
   }
+  let ctx: Context | undefined;
   const result = await app.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => app.contextFor(headers.get('authorization'), headers.get('x-request-id')),
+    context: async () => (ctx = await app.contextFor(headers.get('authorization'), requestId)),
   });
   const out: Record<string, string> = {};
   for (const [k, v] of result.headers) out[k] = v;
@@ -57,19 +66,55 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   }
+  return ctx;
 }
 
-export function createHttpServer(app: App, extraRoutes: Route[] = []): Server {
+/** One structured line per request: no personal data (no variables, no tokens, no borrower ids). */
+function accessLog(app: App, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, started: bigint, ctx?: Context) {
+  const outcome = ctx?.observed;
+  app.log.info(
+    {
+      requestId,
+      method: req.method,
+      path: url.pathname,
+      status: res.statusCode,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      operation: outcome?.operation ?? null,
+      errors: outcome?.errorCodes.length ? outcome.errorCodes : undefined,
+      role: ctx?.actor?.role ?? null,
+      institution: ctx?.actor?.institutionId ?? null,
+    },
+    'request',
+  );
+}
+
+export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new Lifecycle()): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    if (url.pathname === '/livez') return sendJson(res, 200, { status: 'ok' });
+    if (lifecycle.draining) {
+      // a request on a kept-alive connection after SIGTERM: refused cleanly, retried elsewhere
+      return sendJson(res, 503, errorBody('Server is shutting down; retry', 'SERVICE_UNAVAILABLE'), { 'retry-after': RETRY_AFTER_S, connection: 'close' });
+    }
+    lifecycle.track(res);
+    const started = process.hrtime.bigint();
     (async () => {
-      if (url.pathname === '/graphql') return handleGraphQL(app, req, res, url);
-      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-      for (const route of extraRoutes) if (await route(req, res, url)) return;
+      if (url.pathname === '/graphql') {
+        const ctx = await handleGraphQL(app, req, res, url, requestId);
+        return accessLog(app, req, res, url, requestId, started, ctx);
+      }
+      if (url.pathname === '/readyz' || url.pathname === '/health') {
+        const r = await app.readiness();
+        return sendJson(res, r.ready ? 200 : 503, r.ready ? { status: 'ok' } : { status: 'unavailable', reason: r.reason });
+      }
+      for (const route of routes) if (await route(req, res, url)) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((err) => {
-      app.log.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      app.log.error({ err, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
       else res.end();
     });
   });

@@ -9,6 +9,11 @@ import { codeOf, TEST_SECRET, testConfig, useTestApp, type TestApp } from '../he
 const app = useTestApp();
 let t: TestApp;
 
+// Both describe blocks use the app: set it up for the file, so either runs on its own.
+beforeAll(async () => {
+  t = await app();
+});
+
 describe('production keys from a JWKS endpoint', () => {
   let jwks: Server;
   let a: App;
@@ -17,7 +22,6 @@ describe('production keys from a JWKS endpoint', () => {
   const audience = 'credit-share';
 
   beforeAll(async () => {
-    t = await app();
     const pair = await generateKeyPair('RS256');
     privateKey = pair.privateKey as CryptoKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
@@ -66,7 +70,7 @@ describe('production keys from a JWKS endpoint', () => {
 
 describe('npm run token', () => {
   it('prints a development token the server accepts', async () => {
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'], {
       env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' },
     });
     const r = await t.gql(stdout.trim(), `{ me { role userId } }`);
@@ -74,7 +78,7 @@ describe('npm run token', () => {
   });
 
   it('refuses a role without its required claim', async () => {
-    const run = promisify(execFile)('npx', ['tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], { env: { ...process.env, JWT_SECRET: TEST_SECRET } });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], { env: { ...process.env, JWT_SECRET: TEST_SECRET } });
     await expect(run).rejects.toMatchObject({ code: 2 });
   });
 });
