@@ -15,10 +15,19 @@ declare module 'vitest' {
   }
 }
 
-/** Test databases left by an interrupted run; one still in use by a live run is left alone. */
+/** A run's template is named with its creation time, so a concurrent run's template is never taken for a stale one. */
+const STALE_TEMPLATE_S = 3 * 3600;
+
+/**
+ * Test databases left by an interrupted run. A test database still in use by a live run has
+ * connections and is left alone; a template has none, so only old ones go.
+ */
 async function dropStaleDatabases(admin: Awaited<ReturnType<typeof openDatabase>>) {
-  const r: any = await admin.orm.execute(`select datname from pg_database where datname ~ '^cs_(tmpl|test)_[0-9a-f]+$'` as any);
-  for (const { datname } of Array.isArray(r) ? r : r.rows) {
+  const r: any = await admin.orm.execute(`select datname from pg_database where datname ~ '^cs_(tmpl|test)_[0-9a-f_]+$'` as any);
+  const now = Math.floor(Date.now() / 1000);
+  for (const { datname } of (Array.isArray(r) ? r : r.rows) as { datname: string }[]) {
+    const made = /^cs_tmpl_([0-9a-f]+)_/.exec(datname);
+    if (datname.startsWith('cs_tmpl_') && (!made || now - parseInt(made[1], 16) < STALE_TEMPLATE_S)) continue;
     await admin.orm.execute(`drop database if exists ${datname}` as any).catch(() => {});
   }
 }
@@ -27,7 +36,7 @@ async function dropStaleDatabases(admin: Awaited<ReturnType<typeof openDatabase>
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const template = `cs_tmpl_${randomBytes(4).toString('hex')}`;
+    const template = `cs_tmpl_${Math.floor(Date.now() / 1000).toString(16)}_${randomBytes(4).toString('hex')}`;
     const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
     await dropStaleDatabases(admin);
     await admin.orm.execute(`create database ${template}` as any);
