@@ -27,7 +27,7 @@ async function dropStaleDatabases(admin: Awaited<ReturnType<typeof openDatabase>
   const now = Math.floor(Date.now() / 1000);
   for (const { datname } of (Array.isArray(r) ? r : r.rows) as { datname: string }[]) {
     const made = /^cs_tmpl_([0-9a-f]+)_/.exec(datname);
-    if (datname.startsWith('cs_tmpl_') && (!made || now - parseInt(made[1], 16) < STALE_TEMPLATE_S)) continue;
+    if (made && now - parseInt(made[1], 16) < STALE_TEMPLATE_S) continue;
     await admin.orm.execute(`drop database if exists ${datname}` as any).catch(() => {});
   }
 }
