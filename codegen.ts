@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types generated from schema/*.graphql: `npm run codegen` writes them, `npm run codegen:check` fails when they are stale.
-const PARENTS = ['Me', 'Institution', 'Application', 'Review', 'Policy', 'Loan', 'Instalment', 'Claim', 'Dispute', 'ProgrammeParameters', 'CreditAccount', 'Consent'];
+const PARENTS = ['Me', 'Institution', 'Application', 'Review', 'Policy', 'Loan', 'Instalment', 'Repayment', 'Claim', 'CourtConfirmation', 'Recovery', 'LedgerTransaction', 'RiskReserve', 'Dispute', 'ProgrammeParameters', 'LeagueRow', 'AuditEntry', 'CreditAccount', 'Consent', 'CreditProfile', 'Customer', 'Borrower', 'InquiryRecord'];
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',

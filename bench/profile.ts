@@ -66,13 +66,13 @@ export async function benchProfile(opts: {
       await waitForHealth(opts.port, child);
       const headers = await Promise.all(BANKS.map((b) => target.headers(b)));
       const url = `http://127.0.0.1:${opts.port}/graphql`;
-      const body = (i: number) =>
+      const body = () =>
         JSON.stringify({ query: PROFILE_QUERY, variables: { b: ids[Math.floor(Math.random() * ids.length)], p: 'LOAN_APPLICATION' } });
       // correctness first: a profile with accounts must come back
-      const check = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body(0) })).json();
+      const check = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body() })).json();
       if (!check.data?.creditProfile?.accounts?.length) throw new Error(`${target.name}: bad answer ${JSON.stringify(check).slice(0, 300)}`);
       // warm-up, then the measured run
-      await autocannon({ url, connections: opts.connections, duration: 3, method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body(0) });
+      await autocannon({ url, connections: opts.connections, duration: 3, method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body() });
       const txBefore = await committedTransactions(opts.serverUrl, opts.dbName);
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid!))), 250);
@@ -87,7 +87,7 @@ export async function benchProfile(opts: {
             setupRequest: (req: any) => ({
               ...req,
               headers: { 'content-type': 'application/json', ...headers[Math.floor(Math.random() * headers.length)] },
-              body: body(0),
+              body: body(),
             }),
             onResponse: (status: number, resBody: string) => {
               if (status !== 200 || resBody.includes('"errors"')) errors++;

@@ -74,23 +74,3 @@ export async function saveResponse(tx: Tx, k: KeyClaim, response: unknown) {
     .set({ response: response as object })
     .where(and(eq(idempotencyKeys.scope, k.scope), eq(idempotencyKeys.key, k.key)));
 }
-
-/* ---- TEMPORARY (refactor in progress): commands use defineCommand (src/command.ts) instead ---- */
-export async function idempotent<T>(ctx: Context, operation: string, key: string, input: unknown, run: (tx: Tx) => Promise<T>): Promise<T> {
-  const claim = { scope: keyScope(ctx), key: checkIdempotencyKey(key), operation, hash: requestHash(operation, input) };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.db.transaction(async (tx) => {
-        const prior = await claimKey(tx, ctx.now, claim);
-        if (prior) return prior.replay as T;
-        const result = JSON.parse(JSON.stringify(await run(tx))) as T;
-        await saveResponse(tx, claim, result);
-        return result;
-      });
-    } catch (err) {
-      const code = pgErrorCode(err);
-      if (attempt >= 3 || (code !== PgCode.deadlockDetected && code !== PgCode.serializationFailure)) throw err;
-    }
-  }
-}
-import { PgCode, pgErrorCode } from './errors.js';

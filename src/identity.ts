@@ -43,6 +43,31 @@ export function isValidNationalId(id: string): boolean {
   return isValidResidentId(id) || isValidUscc(id);
 }
 
+/** GB/T 2260 province-level codes: the first two digits of every administrative division code. */
+const PROVINCES = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+]);
+/** A county-level division: a real province, and not the province's or a prefecture's own code (…0000). */
+const isDivision = (code: string) => /^\d{6}$/.test(code) && PROVINCES.has(Number(code.slice(0, 2))) && code.slice(2) !== '0000';
+/** GB 32100 registration authorities (1 机构编制 … 9 市场监管, A 中央军委改革和编制, N 农业, Y 其他). */
+const USCC_AUTHORITIES = '123456789ANY';
+
+/**
+ * A check digit is not enough: `000000000000000000` passes GB 32100's. A plausible identifier
+ * also names a real province and county, a registration authority, a real birth date between
+ * 1900 and `today` (for people), and a non-zero organisation code (for enterprises).
+ */
+export function isPlausibleNationalId(id: string, today: string): boolean {
+  if (isValidResidentId(id)) {
+    const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+    return isDivision(id.slice(0, 6)) && birth >= '1900-01-01' && birth <= today;
+  }
+  if (isValidUscc(id)) {
+    return USCC_AUTHORITIES.includes(id[0]) && isDivision(id.slice(2, 8)) && !/^0+$/.test(id.slice(8, 17));
+  }
+  return false;
+}
+
 /** What a profile shows: the first four and last four characters. */
 export function maskNationalId(id: string): string {
   return `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;

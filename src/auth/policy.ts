@@ -77,21 +77,3 @@ export function isPartyTo(actor: Actor, deal: { bankId: string; insurerId: strin
   if (actor.role === 'BORROWER') return actor.borrowerId === deal.borrowerId;
   return false;
 }
-
-/* ---- TEMPORARY (refactor in progress): removed once every module gates through its policy.ts ---- */
-import type { InstitutionActor, BorrowerActor } from './actor.js';
-export function requireRole(ctx: Pick<Context, 'actor' | 'authError'>, ...roles: Role[]): Actor {
-  const actor = requireActor(ctx);
-  if (!roles.includes(actor.role)) throw forbidden();
-  return actor;
-}
-export function requireInstitution(ctx: Pick<Context, 'actor' | 'authError'>, ...roles: ('BANK' | 'INSURER')[]): InstitutionActor {
-  const actor = requireRole(ctx, ...(roles.length ? roles : (['BANK', 'INSURER'] as const)));
-  if (!actor.institutionId) throw forbidden();
-  return actor as InstitutionActor;
-}
-export function requireBorrower(ctx: Pick<Context, 'actor' | 'authError'>): BorrowerActor {
-  const actor = requireRole(ctx, 'BORROWER');
-  if (!actor.borrowerId) throw forbidden();
-  return actor as BorrowerActor;
-}

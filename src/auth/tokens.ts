@@ -40,12 +40,9 @@ export function createTokenVerifier(cfg: JwtConfig): TokenVerifier {
     if (hit && hit.exp > Date.now() / 1000) return hit.actor;
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key as any, {
-        algorithms,
-        issuer: cfg.issuer,
-        audience: cfg.audience,
-        requiredClaims: ['sub', 'exp'],
-      }));
+      const options = { algorithms, issuer: cfg.issuer, audience: cfg.audience, requiredClaims: ['sub', 'exp'] };
+      // jose's overloads take a key or a key getter, not their union
+      ({ payload } = key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
       throw unauthenticated('Token is invalid');

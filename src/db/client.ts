@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type postgres from 'postgres';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -63,7 +64,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       async prepared<T>(query: SQL) {
         stats.statements++;
         const q = dialect.sqlToQuery(query);
-        return (await client.unsafe(q.sql, q.params as any[], { prepare: true })) as unknown as T[];
+        return (await client.unsafe(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
       },
       transaction: (run) => orm.transaction(run),
       close: () => client.end({ timeout: 5 }),
@@ -71,7 +72,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  let dataDir = opts.dataDir;
+  const dataDir = opts.dataDir;
   if (dataDir && !dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
   }
@@ -92,8 +93,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * Pass instants as ISO strings in raw SQL: drizzle leaves postgres.js without a Date serializer.
  */
 export async function rows<T = Record<string, unknown>>(q: Executor, query: SQL): Promise<T[]> {
-  const r: any = await q.execute(query);
-  return (Array.isArray(r) ? r : r.rows) as T[];
+  const r = (await q.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(r) ? r : r.rows;
 }
 
 export async function one<T = Record<string, unknown>>(q: Executor, query: SQL): Promise<T | undefined> {

@@ -3,11 +3,12 @@ import { MIGRATIONS_DIR } from './client.js';
 
 /** Applies the committed drizzle-kit migrations; the same files for PGlite and PostgreSQL. */
 export async function migrateDatabase(db: Database): Promise<void> {
+  // Database.orm is typed as the common PgDatabase; each migrator wants its own driver's subclass, which it is
   if (db.driver === 'postgres') {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    await migrate(db.orm as any, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(db.orm as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR });
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(db.orm as any, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(db.orm as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR });
   }
 }

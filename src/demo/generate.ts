@@ -1,10 +1,15 @@
 import { Decimal } from 'decimal.js';
 import type { AccountKind, AccountStatus, BorrowerCategory, ConsentPurpose } from '../domain.js';
-import { hashNationalId, maskNationalId, residentIdCheckDigit, usccCheckChar } from '../identity.js';
-import { STATUS_CODE, HISTORY_MONTHS } from '../modules/credit/rules.js';
+import { hashNationalId, maskNationalId } from '../identity.js';
+import { STATUS_CODE } from '../modules/credit/rules.js';
 import { addDays, addMonths, businessDate, monthOf, monthsBetween } from '../time.js';
-import { COUNTIES, FIRM_WORDS, GIVEN, SECTOR_WORD, SECTORS_BY_CATEGORY, SURNAMES } from './places.js';
+import { BEHAVIOURS, DPD, history, type Behaviour } from './histories.js';
+import { personName, residentId, uscc } from './people.js';
+import { COUNTIES, FIRM_WORDS, SECTOR_WORD, SECTORS_BY_CATEGORY } from './places.js';
 import { Rng } from './random.js';
+import type { AccountRow, BorrowerBundle, BorrowerRow, ConsentRow, DemoOptions, InquiryRow } from './rows.js';
+
+export type { AccountRow, BorrowerBundle, BorrowerRow, ConsentRow, CustomerRow, DemoOptions, InquiryRow } from './rows.js';
 
 export const DEMO_INSTITUTIONS = [
   { id: 'zjk-finance-bureau', kind: 'GOVERNMENT', name: '张家口市财政局 (demo)' },
@@ -32,133 +37,6 @@ export const CATEGORY_CAP: Record<BorrowerCategory, number> = {
   RURAL_HOUSEHOLD: 200_000,
   INDIVIDUAL_ENTREPRENEUR: 100_000,
 };
-
-export interface DemoOptions {
-  seed: number;
-  borrowers: number;
-  /** The instant the data is generated "as of"; dates are placed relative to it. */
-  asOf: Date;
-  pepper: string;
-  /** Fixed number of furnished accounts per borrower (benchmarks); otherwise 1 to 4, as in life. */
-  accountsPerBorrower?: number;
-  /** Fixed number of inquiries per borrower (benchmarks). */
-  inquiriesPerBorrower?: number;
-  /** Give every borrower an active consent to every bank and insurer (benchmarks). */
-  consentAll?: boolean;
-}
-
-export interface BorrowerRow {
-  id: string;
-  name: string;
-  category: BorrowerCategory;
-  national_id_hash: string;
-  national_id_masked: string;
-  county: string;
-  sector: string;
-  registered_on: string;
-  created_at: string;
-}
-export interface AccountRow {
-  id: string;
-  institution_id: string;
-  borrower_id: string;
-  account_ref: string;
-  kind: AccountKind;
-  original_amount: string;
-  balance: string;
-  opened_on: string;
-  closed_on: string | null;
-  status: AccountStatus;
-  status_month: string;
-  payment_history: string;
-  created_at: string;
-  updated_at: string;
-}
-export interface ConsentRow {
-  id: string;
-  borrower_id: string;
-  institution_id: string;
-  purpose: ConsentPurpose;
-  granted_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
-export interface InquiryRow {
-  id: string;
-  borrower_id: string;
-  institution_id: string;
-  user_id: string;
-  purpose: ConsentPurpose;
-  consent_id: string;
-  inquired_at: string;
-}
-export interface CustomerRow {
-  institution_id: string;
-  borrower_id: string;
-  since: string;
-}
-
-export interface BorrowerBundle {
-  borrower: BorrowerRow;
-  /** Plain national id: only for the demo printout, never stored. */
-  nationalId: string;
-  customers: CustomerRow[];
-  accounts: AccountRow[];
-  consents: ConsentRow[];
-  inquiries: InquiryRow[];
-}
-
-type Behaviour = 'CLEAN' | 'LATE_30' | 'LATE_60_90' | 'OVERDUE_NOW' | 'DEFAULTED' | 'DEFAULTED_LONG_AGO';
-const BEHAVIOURS: [Behaviour, number][] = [
-  ['CLEAN', 80],
-  ['LATE_30', 9],
-  ['LATE_60_90', 4],
-  ['OVERDUE_NOW', 3],
-  ['DEFAULTED', 3],
-  ['DEFAULTED_LONG_AGO', 1],
-];
-
-const DPD: AccountStatus[] = ['DPD_30', 'DPD_60', 'DPD_90', 'DPD_120', 'DPD_150', 'DPD_180_PLUS'];
-
-function personName(rng: Rng) {
-  return rng.pick([...SURNAMES]) + rng.pick([...GIVEN]) + (rng.chance(0.6) ? rng.pick([...GIVEN]) : '');
-}
-
-/** Unique per index: the birth date walks a 40-year range (7919 is coprime to its length), the sequence counts the laps. */
-function residentId(countyCode: string, i: number): string {
-  const DAYS = 14_600;
-  const birth = addDays('1962-01-01', (i * 7919) % DAYS).replaceAll('-', '');
-  const first17 = `${countyCode}${birth}${String(Math.floor(i / DAYS) % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckDigit(first17);
-}
-
-function uscc(countyCode: string, seq: number): string {
-  const org = String(seq).padStart(8, '0').slice(-8) + '1';
-  const first17 = `91${countyCode}${org}`;
-  return first17 + usccCheckChar(first17);
-}
-
-/** A 24-month history, most recent first, for an account `months` old behaving as `b`. */
-function history(rng: Rng, months: number, b: Behaviour, closedBy: AccountStatus | null): string {
-  const n = Math.max(1, Math.min(months + 1, HISTORY_MONTHS));
-  const codes = Array.from({ length: n }, () => STATUS_CODE.CURRENT);
-  if (b === 'LATE_30' && n > 2) codes[rng.int(1, n - 1)] = STATUS_CODE.DPD_30;
-  if (b === 'LATE_60_90' && n > 4) {
-    const at = rng.int(1, n - 3);
-    const depth = rng.int(2, 3);
-    for (let k = 0; k < depth; k++) codes[at + k] = STATUS_CODE[DPD[depth - 1 - k]];
-  }
-  if (b === 'OVERDUE_NOW') {
-    const depth = Math.min(rng.int(1, 3), n);
-    for (let k = 0; k < depth; k++) codes[k] = STATUS_CODE[DPD[depth - 1 - k]];
-  }
-  if (b === 'DEFAULTED' || b === 'DEFAULTED_LONG_AGO') {
-    const depth = Math.min(n - 1, 6);
-    for (let k = 0; k < depth; k++) codes[k + 1] = STATUS_CODE[DPD[depth - 1 - k]];
-  }
-  if (closedBy) codes[0] = STATUS_CODE[closedBy];
-  return codes.join('');
-}
 
 function roundThousands(x: number) {
   return new Decimal(Math.max(10_000, Math.round(x / 1000) * 1000)).toFixed(2);
@@ -201,7 +79,14 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
     const insurer = rng.weighted(INSURER_WEIGHTS);
     const behaviour = rng.weighted(BEHAVIOURS);
     const accounts: AccountRow[] = [];
-    const count = opts.accountsPerBorrower ?? rng.weighted([[1, 3], [2, 5], [3, 2], [4, 1]] as [number, number][]);
+    const count =
+      opts.accountsPerBorrower ??
+      rng.weighted([
+        [1, 3],
+        [2, 5],
+        [3, 2],
+        [4, 1],
+      ] as [number, number][]);
     for (let k = 0; k < count; k++) {
       const inst = k % 2 === 0 ? (k === 0 ? bank : rng.pick(BANKS)) : k === 1 ? insurer : rng.pick(INSURERS);
       const kind: AccountKind = k % 2 === 0 ? 'LOAN' : 'INSURANCE_POLICY';
@@ -231,7 +116,10 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
       } else if (b === 'OVERDUE_NOW') {
         status = DPD[rng.int(0, 2)];
       } else if (rng.chance(0.4)) {
-        balance = balance.mul(term - age).div(term).toDecimalPlaces(2);
+        balance = balance
+          .mul(term - age)
+          .div(term)
+          .toDecimalPlaces(2);
       }
       const months = monthsBetween(monthOf(openedOn), statusMonth);
       let pattern = history(rng, months, b, closedOn ? status : null);
@@ -290,7 +178,9 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
     const nInq = opts.inquiriesPerBorrower ?? (active.length ? rng.int(0, 3) : 0);
     for (let q = 0; q < nInq && active.length; q++) {
       const c = active[q % active.length];
-      const at = new Date(Math.max(Date.parse(c.granted_at), opts.asOf.getTime() - rng.int(1, 170) * 86_400_000) + rng.int(0, 36_000) * 1000);
+      const at = new Date(
+        Math.max(Date.parse(c.granted_at), opts.asOf.getTime() - rng.int(1, 170) * 86_400_000) + rng.int(0, 36_000) * 1000,
+      );
       inquiries.push({
         id: rng.uuid(),
         borrower_id: id,

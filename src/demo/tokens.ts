@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { signDevToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { one, type Database } from '../db/client.js';
+import { one, rows, type Database } from '../db/client.js';
+import type { Role } from '../domain.js';
 
 export interface DemoLogin {
   role: string;
@@ -18,12 +19,11 @@ export async function demoLogins(config: Config, db: Database): Promise<DemoLogi
         where c.revoked_at is null and c.expires_at > now() and c.purpose = 'LOAN_APPLICATION' and i.kind = 'BANK'
         order by c.granted_at, c.id limit 1`,
   );
-  const insts = await db.orm.execute(sql`select id, kind from institutions order by kind, id`);
-  const list: { id: string; kind: string }[] = (Array.isArray(insts) ? insts : (insts as any).rows) as any;
+  const list = await rows<{ id: string; kind: string }>(db.orm, sql`select id, kind from institutions order by kind, id`);
   const firstOf = (kind: string) => list.find((i) => i.kind === kind)?.id;
   const bank = sample?.institution_id ?? firstOf('BANK');
   const out: DemoLogin[] = [];
-  const add = async (role: any, note: string, extra: { inst?: string; bid?: string }, sub: string) =>
+  const add = async (role: Role, note: string, extra: { inst?: string; bid?: string }, sub: string) =>
     out.push({ role, note, token: await signDevToken(config.jwt, { sub, role, ...extra }) });
   await add('ADMIN', 'platform admin / auditor', {}, 'admin-1');
   const gov = firstOf('GOVERNMENT');

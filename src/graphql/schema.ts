@@ -2,12 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { IResolvers } from '@graphql-tools/utils';
 import { applyMiddleware } from 'graphql-middleware';
 import type { GraphQLSchema } from 'graphql';
 import { buildPermissions, coarseRules } from '../permissions.js';
 import { scalarResolvers } from './scalars.js';
 import { resolvers as institutions } from '../modules/institutions/resolvers.js';
 import { resolvers as credit } from '../modules/credit/resolvers.js';
+import { resolvers as consent } from '../modules/consent/resolvers.js';
 import { resolvers as disputes } from '../modules/disputes/resolvers.js';
 import { resolvers as audit } from '../modules/audit/resolvers.js';
 import { resolvers as parameters } from '../modules/parameters/resolvers.js';
@@ -26,9 +28,10 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
 }
 
-const moduleResolvers = [scalarResolvers, institutions, credit, disputes, audit, parameters, underwriting, lending, ledger, losses, metrics];
+const moduleResolvers = [scalarResolvers, institutions, credit, consent, disputes, audit, parameters, underwriting, lending, ledger, losses, metrics];
 /** The executable schema with graphql-shield applied over every field. */
 export function buildSchema(): GraphQLSchema {
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: moduleResolvers as any });
+  // each module's resolvers are checked against the generated Resolvers type; graphql-tools takes its own looser IResolvers
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: moduleResolvers as IResolvers[] });
   return applyMiddleware(schema, buildPermissions(coarseRules(schema)));
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../auth/tokens.js';
 import { loadConfigOrExit } from '../config.js';
-import { ROLES } from '../domain.js';
+import { ROLES, type Role } from '../domain.js';
 
 // npm run token -- --role BANK --inst saibei-rural-bank [--sub officer-7] [--ttl 3600]
 const { values } = parseArgs({
@@ -29,7 +29,7 @@ if (role === 'BORROWER' && !values.bid) {
 const config = loadConfigOrExit();
 const sub = values.sub ?? (role === 'BORROWER' ? `borrower-${values.bid!.slice(0, 8)}` : `${values.inst ?? 'admin'}-user`);
 try {
-  console.log(await signDevToken(config.jwt, { sub, role: role as any, inst: values.inst, bid: values.bid }, Number(values.ttl)));
+  console.log(await signDevToken(config.jwt, { sub, role: role as Role, inst: values.inst, bid: values.bid }, Number(values.ttl)));
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashNationalId, isValidNationalId, isValidResidentId, isValidUscc, maskNationalId, residentIdCheckDigit, usccCheckChar } from '../../src/identity.js';
+import { hashNationalId, isPlausibleNationalId, isValidNationalId, isValidResidentId, isValidUscc, maskNationalId, residentIdCheckDigit, usccCheckChar } from '../../src/identity.js';
 
 describe('national identifiers', () => {
   it('validates the resident identity number check digit (GB 11643)', () => {
@@ -27,5 +27,29 @@ describe('national identifiers', () => {
   it('hashes with a key, so the same id under another key gives another value', () => {
     expect(hashNationalId('11010519491231002X', 'pepper-one-abcdefgh')).not.toBe(hashNationalId('11010519491231002X', 'pepper-two-abcdefgh'));
     expect(hashNationalId('11010519491231002X', 'pepper-one-abcdefgh')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('plausible national identifiers (beyond the check digit)', () => {
+  const today = '2026-06-15';
+  it('refuses codes whose check digit passes but which name nothing real', () => {
+    expect(isValidUscc('000000000000000000')).toBe(true); // the check character alone lets it through
+    expect(isPlausibleNationalId('000000000000000000', today)).toBe(false);
+    const noProvince = '99072219900101123'; // province 99 does not exist
+    expect(isPlausibleNationalId(noProvince + residentIdCheckDigit(noProvince), today)).toBe(false);
+  });
+  it('accepts real-looking people and enterprises, and refuses an unborn person or a province-level code', () => {
+    const person = '13072219900101123';
+    expect(isPlausibleNationalId(person + residentIdCheckDigit(person), today)).toBe(true);
+    const unborn = '13072220300101123';
+    expect(isValidResidentId(unborn + residentIdCheckDigit(unborn))).toBe(true);
+    expect(isPlausibleNationalId(unborn + residentIdCheckDigit(unborn), today)).toBe(false);
+    const province = '13000019900101123';
+    expect(isPlausibleNationalId(province + residentIdCheckDigit(province), today)).toBe(false);
+    expect(isPlausibleNationalId('91350100M000100Y43', today)).toBe(true);
+    const zeroOrg = '91130722000000000';
+    expect(isPlausibleNationalId(zeroOrg + usccCheckChar(zeroOrg), today)).toBe(false);
+    const badAuthority = 'B1130722MA0000011';
+    expect(isPlausibleNationalId(badAuthority + usccCheckChar(badAuthority), today)).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import type { Context } from '../../context.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import * as service from './service.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    auditTrail: (_: unknown, args: Record<string, unknown>, ctx: Context) => service.auditTrail(ctx, args),
+    auditTrail: (_, args, ctx) => service.auditTrail(ctx, args),
   },
 };

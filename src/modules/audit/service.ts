@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { requireRole } from '../../auth/policy.js';
 import type { Context } from '../../context.js';
 import { decodeCursor, encodeCursor, institutionId, pageSize, parse, uuid } from '../../validation.js';
-import { appendAudit, findAuditEntries } from './store.js';
+import { auditPolicy } from './policy.js';
+import { appendAudit, findAuditEntries, type AuditRow } from './store.js';
 
 const auditArgs = z.object({
   first: pageSize(500),
@@ -19,8 +19,12 @@ const auditArgs = z.object({
     .nullish(),
 });
 
+/** An entry as the trail shows it: the detail as JSON text. */
+export type AuditEntryView = Omit<AuditRow, 'detail'> & { detail: string | null };
+
+/** The trail, newest first, filtered and paged; reading it is itself recorded. */
 export async function auditTrail(ctx: Context, args: unknown) {
-  requireRole(ctx, 'ADMIN');
+  auditPolicy.gate(ctx, 'auditTrail');
   const a = parse(auditArgs, args);
   const before = decodeCursor(a.after, (s) => /^\d{1,18}$/.test(s));
   const f = a.filter ?? {};
@@ -38,7 +42,7 @@ export async function auditTrail(ctx: Context, args: unknown) {
   // Reading the trail is itself an access worth recording.
   await appendAudit(ctx.db.orm, ctx, { action: 'audit.read', detail: { filter: f, count: entries.length } });
   return {
-    entries: entries.map((e) => ({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) })),
+    entries: entries.map((e): AuditEntryView => ({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) })),
     pageInfo: { hasNextPage: rows.length > a.first, endCursor: entries.length ? encodeCursor(entries[entries.length - 1].id) : null },
   };
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
 import type { Context } from '../../context.js';
-import type { DomainChange } from '../events/store.js';
+import type { DomainChange } from '../events/api.js';
 
 /** An audit entry's content; a command's changes are the same shape (see command.ts). */
 export type AuditEvent = DomainChange;
@@ -31,6 +31,8 @@ export async function appendAudit(tx: Executor, ctx: Pick<Context, 'actor' | 'no
   if (list.length === 0) return;
   await tx.insert(auditLog).values(list.map((e) => auditRow(ctx, e)));
 }
+
+export type AuditRow = typeof auditLog.$inferSelect;
 
 export interface AuditQuery {
   actorUserId?: string;

@@ -9,13 +9,9 @@ export async function insertConsent(tx: Executor, values: typeof consents.$infer
   return c;
 }
 
-/** The borrower's own consent, locked; undefined if it is not theirs. */
-export async function lockOwnConsent(tx: Executor, id: string, borrowerId: string) {
-  const [c] = await tx
-    .select()
-    .from(consents)
-    .where(and(eq(consents.id, id), eq(consents.borrowerId, borrowerId)))
-    .for('update');
+/** A consent, locked for its revocation (the policy decides whose it is). */
+export async function lockConsent(tx: Executor, id: string): Promise<ConsentRow | undefined> {
+  const [c] = await tx.select().from(consents).where(eq(consents.id, id)).for('update');
   return c;
 }
 

@@ -11,7 +11,8 @@ import { checkRecord } from './furnishing.js';
 import { recordMonthlyStatus } from './rules.js';
 import * as store from './store.js';
 
-export { NO_CONSENT, readProfileFor, furnishProgrammeAccount, type ProfileData } from './service.js';
+export { NO_CONSENT, readProfileFor, type ProfileData } from './service.js';
+export { furnishProgrammeAccount, type ProgrammeAccount } from './accounts.js';
 export { linkCustomer } from './store.js';
 
 export type CreditRecord = NonNullable<Awaited<ReturnType<typeof store.lockAccount>>>;

@@ -1,37 +1,27 @@
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { institutionOf } from '../institutions/api.js';
 import { ownAccountsByBorrower } from './loaders.js';
-import { institutionById } from '../institutions/loaders.js';
-import type { Context } from '../../context.js';
-import * as consent from '../consent/service.js';
-import { isConsentActive, statusHistory } from './rules.js';
+import { statusHistory } from './rules.js';
 import * as service from './service.js';
-import type { AccountView } from './store.js';
 
-type Args = Record<string, any>;
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    creditProfile: (_: unknown, args: Args, ctx: Context) => service.creditProfile(ctx, args as any),
-    myCreditProfile: (_: unknown, __: Args, ctx: Context) => service.myCreditProfile(ctx),
-    myConsents: (_: unknown, __: Args, ctx: Context) => consent.myConsents(ctx),
-    customers: (_: unknown, args: Args, ctx: Context) => service.customers(ctx, args as any),
+    creditProfile: (_, args, ctx) => service.creditProfile(ctx, args),
+    myCreditProfile: (_, __, ctx) => service.myCreditProfile(ctx),
+    customers: (_, args, ctx) => service.customers(ctx, args),
   },
   Mutation: {
-    registerBorrower: (_: unknown, args: Args, ctx: Context) => service.registerBorrower(ctx, args.input),
-    furnishCreditRecords: (_: unknown, args: Args, ctx: Context) => service.furnishCreditRecords(ctx, args.records),
-    grantConsent: (_: unknown, args: Args, ctx: Context) => consent.grantConsent(ctx, args as any),
-    revokeConsent: (_: unknown, args: Args, ctx: Context) => consent.revokeConsent(ctx, args as any),
+    registerBorrower: (_, args, ctx) => service.registerBorrower(ctx, args),
+    furnishCreditRecords: (_, args, ctx) => service.furnishCreditRecords(ctx, args),
   },
   CreditAccount: {
-    furnisher: (a: AccountView, _: Args, ctx: Context) => a.furnisher ?? institutionById(ctx).load(a.institutionId),
-    statusHistory: (a: AccountView, _: Args, ctx: Context) => statusHistory(a.paymentHistory, a.statusMonth, ctx.now),
-    paymentPattern: (a: AccountView) => a.paymentHistory,
-    disputed: (a: AccountView) => a.dispute?.status === 'OPEN',
+    // the profile statement already carries the furnisher; other reads batch through the loader
+    furnisher: (a, _, ctx) => a.furnisher ?? institutionOf(ctx, a.institutionId),
+    statusHistory: (a, _, ctx) => statusHistory(a.paymentHistory, a.statusMonth, ctx.now),
+    paymentPattern: (a) => a.paymentHistory,
+    disputed: (a) => a.dispute?.status === 'OPEN',
   },
   Customer: {
-    accounts: (c: { borrower: { id: string } }, _: Args, ctx: Context) => ownAccountsByBorrower(ctx).load(c.borrower.id),
-  },
-  Consent: {
-    institution: (c: { institutionId: string }, _: Args, ctx: Context) => institutionById(ctx).load(c.institutionId),
-    active: (c: Parameters<typeof isConsentActive>[0], _: Args, ctx: Context) => isConsentActive(c, ctx.now),
+    accounts: (c, _, ctx) => ownAccountsByBorrower(ctx).load(c.borrower.id),
   },
 };

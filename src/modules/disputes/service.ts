@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { appendAudit } from '../audit/store.js';
+import { appendAudit } from '../audit/api.js';
 import { disputePolicy } from './policy.js';
 import * as store from './store.js';
 

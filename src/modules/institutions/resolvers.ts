@@ -1,17 +1,16 @@
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { institutionById } from './loaders.js';
-import type { Context } from '../../context.js';
 import * as service from './service.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    me: (_: unknown, __: unknown, ctx: Context) => ({ ...ctx.actor! }),
-    institutions: (_: unknown, args: { kind?: any }, ctx: Context) => service.institutions(ctx, args),
+    me: (_, __, ctx) => service.me(ctx),
+    institutions: (_, args, ctx) => service.institutions(ctx, args),
   },
   Mutation: {
-    createInstitution: (_: unknown, args: { input: unknown }, ctx: Context) => service.createInstitution(ctx, args.input),
+    createInstitution: (_, args, ctx) => service.createInstitution(ctx, args),
   },
   Me: {
-    institution: (me: { institutionId?: string }, _: unknown, ctx: Context) =>
-      me.institutionId ? institutionById(ctx).load(me.institutionId) : null,
+    institution: (me, _, ctx) => (me.institutionId ? institutionById(ctx).load(me.institutionId) : null),
   },
 };

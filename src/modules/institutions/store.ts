@@ -4,6 +4,8 @@ import { institutions } from '../../db/schema/index.js';
 import type { InstitutionKind } from '../../domain.js';
 
 export type InstitutionRow = typeof institutions.$inferSelect;
+/** What an Institution field needs: a row, or the id, kind and name a statement already carries. */
+export type InstitutionView = Pick<InstitutionRow, 'id' | 'kind' | 'name'>;
 
 export async function findInstitution(db: Executor, id: string): Promise<InstitutionRow | undefined> {
   const [i] = await db.select().from(institutions).where(eq(institutions.id, id));

@@ -1,20 +1,18 @@
-import { institutionById } from '../institutions/loaders.js';
-import type { Context } from '../../context.js';
-import { depositToFund } from './funds.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { institutionOf } from '../institutions/api.js';
+import { depositToFund } from './commands/depositToFund.js';
 import * as service from './service.js';
 
-type Args = Record<string, any>;
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    fundBalances: (_: unknown, __: Args, ctx: Context) => service.fundBalances(ctx),
-    ledgerEntries: (_: unknown, args: Args, ctx: Context) => service.ledgerEntries(ctx, args),
-    trialBalance: (_: unknown, __: Args, ctx: Context) => service.trialBalance(ctx),
+    fundBalances: (_, __, ctx) => service.fundBalances(ctx),
+    ledgerEntries: (_, args, ctx) => service.ledgerEntries(ctx, args),
+    trialBalance: (_, __, ctx) => service.trialBalance(ctx),
   },
   Mutation: {
-    depositToFund: (_: unknown, args: Args, ctx: Context) => depositToFund(ctx, args as any),
+    depositToFund: (_, args, ctx) => depositToFund(ctx, args),
   },
   RiskReserve: {
-    insurer: (r: { institutionId: string }, _: Args, ctx: Context) => institutionById(ctx).load(r.institutionId),
+    insurer: (r, _, ctx) => institutionOf(ctx, r.institutionId),
   },
 };

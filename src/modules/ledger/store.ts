@@ -1,9 +1,18 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { rows, type Executor } from '../../db/client.js';
+import { one, rows, type Executor } from '../../db/client.js';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../../db/schema/index.js';
 
 export type LedgerAccountRow = typeof ledgerAccounts.$inferSelect;
 export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
+
+/** A transaction as a reader gets it: its legs attached, the borrower masked where the reader may not see it. */
+export type LedgerTransactionView = LedgerTransactionRow & { entries: { accountId: string; amount: string }[] };
+
+/** An insurer's risk reserve (风险准备金). */
+export interface RiskReserveView {
+  institutionId: string;
+  balance: string;
+}
 
 export async function ensureAccounts(tx: Executor, accounts: (typeof ledgerAccounts.$inferInsert)[]) {
   if (accounts.length) await tx.insert(ledgerAccounts).values(accounts).onConflictDoNothing();
@@ -36,6 +45,16 @@ export async function addToBalances(tx: Executor, deltas: Map<string, string>) {
 
 export async function accountsByKind(db: Executor, kinds: string[]) {
   return db.select().from(ledgerAccounts).where(inArray(ledgerAccounts.kind, kinds)).orderBy(asc(ledgerAccounts.id));
+}
+
+/** What the funds owe: subsidies not yet paid to insurers, compensation cut short on claims. */
+export async function arrears(db: Executor) {
+  const r = await one<{ subsidy: string; shortfall: string }>(
+    db,
+    sql`select (select coalesce(sum(subsidy_amount - subsidy_paid), 0)::text from policies) as subsidy,
+               (select coalesce(sum(compensation_shortfall), 0)::text from claims) as shortfall`,
+  );
+  return r!;
 }
 
 export interface TransactionFilter {

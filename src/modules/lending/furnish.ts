@@ -2,7 +2,7 @@ import type { AccountStatus } from '../../domain.js';
 import type { Executor } from '../../db/client.js';
 import type { Context } from '../../context.js';
 import { businessDate } from '../../time.js';
-import { furnishProgrammeAccount } from '../credit/service.js';
+import { furnishProgrammeAccount } from '../credit/api.js';
 import type { LoanRow, PolicyRow } from './store.js';
 
 interface Report {

@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm';
+import type { Context } from '../../context.js';
 import { borrowers } from '../../db/schema/index.js';
 import { defineLoader, firstBy, groupBy } from '../../loaders.js';
 import * as store from './store.js';
@@ -22,5 +23,26 @@ export const policyById = defineLoader(async (ctx, ids: readonly string[]) =>
   firstBy(await store.policiesByIds(ctx.db.orm, ids), (p) => p.id, ids),
 );
 export const borrowerById = defineLoader(async (ctx, ids: readonly string[]) =>
-  firstBy(await ctx.db.orm.select().from(borrowers).where(inArray(borrowers.id, [...ids])), (b) => b.id, ids),
+  firstBy(
+    await ctx.db.orm
+      .select()
+      .from(borrowers)
+      .where(inArray(borrowers.id, [...ids])),
+    (b) => b.id,
+    ids,
+  ),
 );
+
+/** The borrower a deal row references (a foreign key guarantees it). */
+export async function borrowerOf(ctx: Context, id: string) {
+  const b = await borrowerById(ctx).load(id);
+  if (!b) throw new Error(`borrower ${id} is referenced but missing`);
+  return b;
+}
+
+/** The policy a loan references (a foreign key guarantees it). */
+export async function policyOf(ctx: Context, id: string) {
+  const p = await policyById(ctx).load(id);
+  if (!p) throw new Error(`policy ${id} is referenced but missing`);
+  return p;
+}

@@ -1,55 +1,59 @@
-import { institutionById } from '../institutions/loaders.js';
 import { Decimal } from 'decimal.js';
-import type { Context } from '../../context.js';
-import { borrowerById, instalmentsByLoan, loanByApplication, policyByApplication, policyById, repaymentsByLoan, reviewsByApplication } from './loaders.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { institutionOf } from '../institutions/api.js';
+import {
+  borrowerOf,
+  instalmentsByLoan,
+  loanByApplication,
+  policyByApplication,
+  policyOf,
+  repaymentsByLoan,
+  reviewsByApplication,
+} from './loaders.js';
 import * as service from './service.js';
 
-type Args = Record<string, any>;
-const inst = (key: string) => (row: Record<string, string>, _: Args, ctx: Context) => institutionById(ctx).load(row[key]);
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    application: (_: unknown, args: Args, ctx: Context) => service.application(ctx, args as any),
-    applications: (_: unknown, args: Args, ctx: Context) => service.applications(ctx, args as any),
-    policy: (_: unknown, args: Args, ctx: Context) => service.policy(ctx, args as any),
-    loan: (_: unknown, args: Args, ctx: Context) => service.loan(ctx, args as any),
-    loans: (_: unknown, args: Args, ctx: Context) => service.loans(ctx, args as any),
+    application: (_, args, ctx) => service.application(ctx, args),
+    applications: (_, args, ctx) => service.applications(ctx, args),
+    policy: (_, args, ctx) => service.policy(ctx, args),
+    loan: (_, args, ctx) => service.loan(ctx, args),
+    loans: (_, args, ctx) => service.loans(ctx, args),
   },
   Mutation: {
-    submitApplication: (_: unknown, args: Args, ctx: Context) => service.submitApplication(ctx, args as any),
-    reviewApplication: (_: unknown, args: Args, ctx: Context) => service.reviewApplication(ctx, args as any),
-    issuePolicy: (_: unknown, args: Args, ctx: Context) => service.issuePolicy(ctx, args as any),
-    pledgePolicy: (_: unknown, args: Args, ctx: Context) => service.pledgePolicy(ctx, args as any),
-    disburseLoan: (_: unknown, args: Args, ctx: Context) => service.disburseLoan(ctx, args as any),
-    recordRepayment: (_: unknown, args: Args, ctx: Context) => service.recordRepayment(ctx, args as any),
+    submitApplication: (_, args, ctx) => service.submitApplication(ctx, args),
+    reviewApplication: (_, args, ctx) => service.reviewApplication(ctx, args),
+    issuePolicy: (_, args, ctx) => service.issuePolicy(ctx, args),
+    pledgePolicy: (_, args, ctx) => service.pledgePolicy(ctx, args),
+    disburseLoan: (_, args, ctx) => service.disburseLoan(ctx, args),
+    recordRepayment: (_, args, ctx) => service.recordRepayment(ctx, args),
   },
   Application: {
-    borrower: (a: { borrowerId: string }, _: Args, ctx: Context) => borrowerById(ctx).load(a.borrowerId),
-    bank: inst('bankId'),
-    insurer: inst('insurerId'),
-    reviews: (a: { id: string }, _: Args, ctx: Context) => reviewsByApplication(ctx).load(a.id),
-    policy: (a: { id: string }, _: Args, ctx: Context) => policyByApplication(ctx).load(a.id),
-    loan: (a: { id: string }, _: Args, ctx: Context) => loanByApplication(ctx).load(a.id),
+    borrower: (a, _, ctx) => borrowerOf(ctx, a.borrowerId),
+    bank: (a, _, ctx) => institutionOf(ctx, a.bankId),
+    insurer: (a, _, ctx) => institutionOf(ctx, a.insurerId),
+    reviews: (a, _, ctx) => reviewsByApplication(ctx).load(a.id),
+    policy: (a, _, ctx) => policyByApplication(ctx).load(a.id),
+    loan: (a, _, ctx) => loanByApplication(ctx).load(a.id),
   },
   Review: {
-    reviewer: inst('institutionId'),
+    reviewer: (r, _, ctx) => institutionOf(ctx, r.institutionId),
   },
   Policy: {
-    insurer: inst('insurerId'),
-    bank: inst('bankId'),
+    insurer: (p, _, ctx) => institutionOf(ctx, p.insurerId),
+    bank: (p, _, ctx) => institutionOf(ctx, p.bankId),
   },
   Loan: {
-    policy: (l: { policyId: string }, _: Args, ctx: Context) => policyById(ctx).load(l.policyId),
-    bank: inst('bankId'),
-    insurer: inst('insurerId'),
-    schedule: (l: { id: string }, _: Args, ctx: Context) => instalmentsByLoan(ctx).load(l.id),
-    repayments: (l: { id: string }, _: Args, ctx: Context) => repaymentsByLoan(ctx).load(l.id),
+    policy: (l, _, ctx) => policyOf(ctx, l.policyId),
+    bank: (l, _, ctx) => institutionOf(ctx, l.bankId),
+    insurer: (l, _, ctx) => institutionOf(ctx, l.insurerId),
+    schedule: (l, _, ctx) => instalmentsByLoan(ctx).load(l.id),
+    repayments: (l, _, ctx) => repaymentsByLoan(ctx).load(l.id),
   },
   Instalment: {
-    settled: (i: { principalDue: string; principalPaid: string; interestDue: string; interestPaid: string }) =>
-      new Decimal(i.principalPaid).eq(i.principalDue) && new Decimal(i.interestPaid).eq(i.interestDue),
+    settled: (i) => new Decimal(i.principalPaid).eq(i.principalDue) && new Decimal(i.interestPaid).eq(i.interestDue),
   },
   Repayment: {
-    loan: (r: { loanId: string }, _: Args, ctx: Context) => service.loan(ctx, { id: r.loanId }),
+    loan: (r, _, ctx) => service.loan(ctx, { id: r.loanId }),
   },
 };

@@ -19,7 +19,13 @@ export interface Instalment {
 const HALF_UP = Decimal.ROUND_HALF_UP;
 const fen = (d: Decimal) => d.toDecimalPlaces(2, HALF_UP);
 
-export function generateSchedule(a: { principal: string; annualRate: string; termYears: number; method: RepaymentMethod; disbursedOn: string }): Instalment[] {
+export function generateSchedule(a: {
+  principal: string;
+  annualRate: string;
+  termYears: number;
+  method: RepaymentMethod;
+  disbursedOn: string;
+}): Instalment[] {
   const n = a.termYears * 12;
   const P = new Decimal(a.principal);
   const r = new Decimal(a.annualRate).div(12);
@@ -27,7 +33,12 @@ export function generateSchedule(a: { principal: string; annualRate: string; ter
   if (a.method === 'INTEREST_ONLY_BULLET') {
     const interest = fen(P.mul(r));
     for (let k = 1; k <= n; k++) {
-      out.push({ seq: k, dueOn: addMonths(a.disbursedOn, k), principalDue: (k === n ? P : new Decimal(0)).toFixed(2), interestDue: interest.toFixed(2) });
+      out.push({
+        seq: k,
+        dueOn: addMonths(a.disbursedOn, k),
+        principalDue: (k === n ? P : new Decimal(0)).toFixed(2),
+        interestDue: interest.toFixed(2),
+      });
     }
     return out;
   }
@@ -74,7 +85,8 @@ export function allocatePayment(schedule: InstalmentState[], amount: string): Al
   return left.gt(0) ? null : out;
 }
 
-export const isSettled = (i: InstalmentState) => new Decimal(i.principalPaid).eq(i.principalDue) && new Decimal(i.interestPaid).eq(i.interestDue);
+export const isSettled = (i: InstalmentState) =>
+  new Decimal(i.principalPaid).eq(i.principalDue) && new Decimal(i.interestPaid).eq(i.interestDue);
 
 /** Days past due on `today`: from the oldest instalment due before today and not fully paid. */
 export function daysPastDue(schedule: InstalmentState[], today: string): number {

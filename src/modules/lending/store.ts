@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { one, type Executor } from '../../db/client.js';
+import { one, rows, type Executor } from '../../db/client.js';
 import { applicationReviews, applications, loanInstalments, loans, policies, repayments } from '../../db/schema/index.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -7,6 +7,7 @@ export type ReviewRow = typeof applicationReviews.$inferSelect;
 export type PolicyRow = typeof policies.$inferSelect;
 export type LoanRow = typeof loans.$inferSelect;
 export type InstalmentRow = typeof loanInstalments.$inferSelect;
+export type RepaymentRow = typeof repayments.$inferSelect;
 
 export async function insertApplication(tx: Executor, v: typeof applications.$inferInsert) {
   const [a] = await tx.insert(applications).values(v).returning();
@@ -69,12 +70,18 @@ export async function lockPolicy(tx: Executor, id: string) {
 
 export async function policiesByApplication(db: Executor, applicationIds: readonly string[]) {
   if (!applicationIds.length) return [];
-  return db.select().from(policies).where(inArray(policies.applicationId, [...applicationIds]));
+  return db
+    .select()
+    .from(policies)
+    .where(inArray(policies.applicationId, [...applicationIds]));
 }
 
 export async function policiesByIds(db: Executor, ids: readonly string[]) {
   if (!ids.length) return [];
-  return db.select().from(policies).where(inArray(policies.id, [...ids]));
+  return db
+    .select()
+    .from(policies)
+    .where(inArray(policies.id, [...ids]));
 }
 
 export async function policyById(db: Executor, id: string) {
@@ -104,16 +111,29 @@ export async function loanById(db: Executor, id: string) {
 
 export async function loansByIds(db: Executor, ids: readonly string[]) {
   if (!ids.length) return [];
-  return db.select().from(loans).where(inArray(loans.id, [...ids]));
+  return db
+    .select()
+    .from(loans)
+    .where(inArray(loans.id, [...ids]));
 }
 
 export async function loansByApplication(db: Executor, applicationIds: readonly string[]) {
   if (!applicationIds.length) return [];
-  return db.select().from(loans).where(inArray(loans.applicationId, [...applicationIds]));
+  return db
+    .select()
+    .from(loans)
+    .where(inArray(loans.applicationId, [...applicationIds]));
 }
 
-export async function listLoans(db: Executor, who: { institutionId?: string; borrowerId?: string }, status: string | undefined, limit: number) {
-  const scope = who.borrowerId ? eq(loans.borrowerId, who.borrowerId) : or(eq(loans.bankId, who.institutionId!), eq(loans.insurerId, who.institutionId!));
+export async function listLoans(
+  db: Executor,
+  who: { institutionId?: string; borrowerId?: string },
+  status: string | undefined,
+  limit: number,
+) {
+  const scope = who.borrowerId
+    ? eq(loans.borrowerId, who.borrowerId)
+    : or(eq(loans.bankId, who.institutionId!), eq(loans.insurerId, who.institutionId!));
   return db
     .select()
     .from(loans)
@@ -201,3 +221,29 @@ export async function programmeFacts(db: Executor, borrowerId: string, excludeAp
   return { exposure: String(r!.exposure), repaid: r!.repaid, defaulted: r!.defaulted };
 }
 
+/** An active loan as ageing sees it: its oldest instalment unpaid before `asOf`, and the month last reported. */
+export interface AgeingCandidate {
+  id: string;
+  loan_number: string;
+  bank_id: string;
+  borrower_id: string;
+  principal: string;
+  outstanding_principal: string;
+  disbursed_on: string;
+  days_past_due: number;
+  delinquency: string;
+  parameter_version: number;
+  oldest_unpaid: string | null;
+  reported_month: string | null;
+}
+
+export const ageingCandidates = (db: Executor, asOf: string) =>
+  rows<AgeingCandidate>(
+    db,
+    sql`select l.id, l.loan_number, l.bank_id, l.borrower_id, l.principal::text, l.outstanding_principal::text, l.disbursed_on::text,
+          l.days_past_due, l.delinquency, l.parameter_version,
+          (select min(i.due_on)::text from loan_instalments i where i.loan_id = l.id and i.due_on < ${asOf}::date
+             and (i.principal_paid < i.principal_due or i.interest_paid < i.interest_due)) as oldest_unpaid,
+          (select a.status_month::text from credit_accounts a where a.institution_id = l.bank_id and a.account_ref = l.loan_number) as reported_month
+        from loans l where l.status = 'ACTIVE' order by l.id`,
+  );

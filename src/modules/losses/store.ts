@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { claims, courtConfirmations, recoveries } from '../../db/schema/index.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
+export type CourtConfirmationRow = typeof courtConfirmations.$inferSelect;
+export type RecoveryRow = typeof recoveries.$inferSelect;
 
 export async function insertClaim(tx: Executor, v: typeof claims.$inferInsert) {
   const [c] = await tx.insert(claims).values(v).onConflictDoNothing({ target: claims.loanId }).returning();
@@ -39,17 +41,23 @@ export async function lockClaimsWithShortfall(tx: Executor) {
     .for('update');
 }
 
-export function claimScope(who: { role: string; institutionId?: string }): SQL | undefined {
-  if (who.role === 'BANK') return eq(claims.bankId, who.institutionId!);
-  if (who.role === 'INSURER') return eq(claims.insurerId, who.institutionId!);
-  return undefined; // government and admin: all claims (borrowers masked at the field level)
+/** Which claims a list holds: a bank's, an insurer's, or (neither given) all of them. */
+export interface ClaimScope {
+  bankId?: string;
+  insurerId?: string;
 }
 
-export async function listClaims(db: Executor, scope: SQL | undefined, status: string | undefined, limit: number) {
+export async function listClaims(db: Executor, scope: ClaimScope, status: string | undefined, limit: number) {
   return db
     .select()
     .from(claims)
-    .where(and(scope, status ? eq(claims.status, status) : undefined))
+    .where(
+      and(
+        scope.bankId ? eq(claims.bankId, scope.bankId) : undefined,
+        scope.insurerId ? eq(claims.insurerId, scope.insurerId) : undefined,
+        status ? eq(claims.status, status) : undefined,
+      ),
+    )
     .orderBy(desc(claims.filedAt))
     .limit(limit);
 }

@@ -1,12 +1,12 @@
-import { institutionById } from '../institutions/loaders.js';
-import type { Context } from '../../context.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { institutionOf } from '../institutions/api.js';
 import * as service from './service.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    programMetrics: (_: unknown, args: { filter?: unknown }, ctx: Context) => service.programMetrics(ctx, args),
+    programMetrics: (_, args, ctx) => service.programMetrics(ctx, args),
   },
   LeagueRow: {
-    institution: (r: { institutionId: string }, _: unknown, ctx: Context) => institutionById(ctx).load(r.institutionId),
+    institution: (r, _, ctx) => institutionOf(ctx, r.institutionId),
   },
 };

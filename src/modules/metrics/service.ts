@@ -1,13 +1,13 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { requireRole } from '../../auth/policy.js';
 import { BORROWER_CATEGORIES } from '../../domain.js';
 import { badInput, notFound } from '../../errors.js';
 import type { Context } from '../../context.js';
 import { institutionId, parse, text } from '../../validation.js';
-import { findInstitution, listInstitutions } from '../institutions/store.js';
-import { fundBalances } from '../ledger/service.js';
-import { parametersInForce } from '../parameters/service.js';
+import { findInstitution, listInstitutions } from '../institutions/api.js';
+import { fundBalances } from '../ledger/api.js';
+import { parametersInForce } from '../parameters/api.js';
+import { metricsPolicy } from './policy.js';
 import * as store from './store.js';
 import { conditionsOf, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
 
@@ -21,8 +21,8 @@ const filterSchema = z
   })
   .nullish();
 
-
-const rate = (num: Decimal.Value, den: Decimal.Value) => (new Decimal(den).isZero() ? null : new Decimal(num).div(den).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString());
+const rate = (num: Decimal.Value, den: Decimal.Value) =>
+  new Decimal(den).isZero() ? null : new Decimal(num).div(den).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString();
 
 function figures(r: store.GroupRow | undefined, referenceCost: string) {
   const z = (x: string | undefined) => x ?? '0';
@@ -40,7 +40,10 @@ function figures(r: store.GroupRow | undefined, referenceCost: string) {
     averageInterestRate: rate(z(r?.interestWeighted), disbursed),
     averagePremiumRate: rate(z(r?.premiumRateWeighted), disbursed),
     averageFinancingCost: avgCost,
-    savingsVsGuaranteeCompany: avgCost === null ? null : new Decimal(1).minus(new Decimal(avgCost).div(referenceCost)).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString(),
+    savingsVsGuaranteeCompany:
+      avgCost === null
+        ? null
+        : new Decimal(1).minus(new Decimal(avgCost).div(referenceCost)).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString(),
     defaults: r?.defaults ?? 0,
     defaultedAmount: z(r?.defaultedAmount),
     defaultRate: rate(r?.defaults ?? 0, r?.loans ?? 0),
@@ -56,13 +59,24 @@ function figures(r: store.GroupRow | undefined, referenceCost: string) {
 type Figures = ReturnType<typeof figures>;
 const WITHHELD = Object.fromEntries(Object.keys(figures(undefined, '1')).map((f) => [f, null])) as Record<keyof Figures, null>;
 
+/** One group's figures, all null when withheld. */
+export type MetricCellView = { key: string | null; label: string | null; suppressed: boolean } & {
+  [F in keyof Figures]: Figures[F] | null;
+};
+/** A bank or insurer's place in the league table. */
+export interface LeagueRowView {
+  rank: number;
+  institutionId: string;
+  cell: MetricCellView;
+}
+
 /**
  * The finance bureau's view: totals, the monthly series, breakdowns and the league table for a
  * year (or all years) and at most one dimension, all read from the kept groups, with small groups
  * withheld consistently across every table (see suppression.ts).
  */
 export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
-  requireRole(ctx, 'GOVERNMENT', 'ADMIN');
+  metricsPolicy.gate(ctx, 'programMetrics');
   const f = parse(filterSchema, args.filter, 'filter') ?? {};
   const year = f.year ?? undefined;
   const chosen: Condition[] = [];
@@ -75,7 +89,10 @@ export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
     chosen.push([inst.kind === 'BANK' ? 'bank' : 'insurer', inst.id]);
   }
   if (chosen.length > 1) {
-    throw badInput('filter: one of county, category, sector or institution at a time (every published figure must stay safe against differencing)', { field: 'filter' });
+    throw badInput(
+      'filter: one of county, category, sector or institution at a time (every published figure must stay safe against differencing)',
+      { field: 'filter' },
+    );
   }
   const [params, rowsYear, rowsAll, institutions, funds, money] = await Promise.all([
     parametersInForce(ctx, ctx.now),
@@ -88,14 +105,15 @@ export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
   const k = params.document.minimumCellSize;
   const ref = params.document.referenceGuaranteeCost;
   const byKey = new Map(rowsYear.map((r) => [r.key, r]));
-  const sizesOf = (rs: store.GroupRow[]) => new Map<string, Size>(rs.map((r) => [r.key, { apps: r.applications, people: r.newApplicants }]));
+  const sizesOf = (rs: store.GroupRow[]) =>
+    new Map<string, Size>(rs.map((r) => [r.key, { apps: r.applications, people: r.newApplicants }]));
   const sizes = sizesOf(rowsYear);
   if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
   const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
   const names = new Map(institutions.map((i) => [i.id, i.name]));
   const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
 
-  const cell = (conds: Condition[], key: string | null, label: string | null) => {
+  const cell = (conds: Condition[], key: string | null, label: string | null): MetricCellView => {
     const id = keyOf(conds);
     const suppressed = withheld.has(id);
     return { key, label, suppressed, ...(suppressed ? WITHHELD : figures(byKey.get(id), ref)) };
@@ -105,7 +123,12 @@ export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
     if (filterDim === dim) return [cell(chosen, chosen[0][1], labelOf(dim, chosen[0][1]))];
     const values = rowsYear
       .map((r) => conditionsOf(r.key))
-      .filter((c) => c.length === chosen.length + 1 && c.some(([d]) => d === dim) && chosen.every(([d, v]) => c.some(([d2, v2]) => d2 === d && v2 === v)))
+      .filter(
+        (c) =>
+          c.length === chosen.length + 1 &&
+          c.some(([d]) => d === dim) &&
+          chosen.every(([d, v]) => c.some(([d2, v2]) => d2 === d && v2 === v)),
+      )
       .map((c) => c.find(([d]) => d === dim)![1])
       .sort();
     return values.map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
@@ -117,13 +140,20 @@ export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
       ? {
           creditDisbursed: totals.disbursed!,
           governmentMoney: money,
-          ratio: new Decimal(money).isZero() ? null : new Decimal(totals.disbursed!).div(money).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1),
+          ratio: new Decimal(money).isZero()
+            ? null
+            : new Decimal(totals.disbursed!).div(money).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1),
         }
       : null;
   const byBank = breakdown('bank');
   const byInsurer = breakdown('insurer');
-  const league = [...byBank, ...byInsurer]
-    .sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || new Decimal(b.disbursed ?? 0).cmp(a.disbursed ?? 0) || String(a.key).localeCompare(String(b.key)))
+  const league: LeagueRowView[] = [...byBank, ...byInsurer]
+    .sort(
+      (a, b) =>
+        Number(a.suppressed) - Number(b.suppressed) ||
+        new Decimal(b.disbursed ?? 0).cmp(a.disbursed ?? 0) ||
+        String(a.key).localeCompare(String(b.key)),
+    )
     .map((c, i) => ({ rank: i + 1, institutionId: c.key!, cell: c }));
   return {
     minimumCellSize: k,

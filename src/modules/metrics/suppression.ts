@@ -82,7 +82,12 @@ export function suppress(sizes: Map<string, Size>, k: number, allTime?: Map<stri
       forced = false;
       tables.forEach((t, i) => {
         if (out.has(t.total)) {
-          for (const c of nonEmpty[i]) if (!out.has(c)) (out.add(c), (forced = true));
+          for (const c of nonEmpty[i]) {
+            if (!out.has(c)) {
+              out.add(c);
+              forced = true;
+            }
+          }
         } else if (exposed(i) && nonEmpty[i].every((c) => out.has(c))) {
           out.add(t.total);
           forced = true;

@@ -1,36 +1,37 @@
-import type { Context } from '../../context.js';
+import { BORROWER_CATEGORIES } from '../../domain.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { GRADES } from './rules.js';
 import * as service from './service.js';
-import type { ParameterVersion } from './service.js';
+import type { ParameterVersion } from './versions.js';
 
-type Args = Record<string, any>;
 const doc = (v: ParameterVersion) => v.document;
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    programmeParameters: (_: unknown, args: Args, ctx: Context) => service.programmeParameters(ctx, args),
-    parameterVersions: (_: unknown, __: Args, ctx: Context) => service.parameterVersions(ctx),
+    programmeParameters: (_, args, ctx) => service.programmeParameters(ctx, args),
+    parameterVersions: (_, __, ctx) => service.parameterVersions(ctx),
   },
   Mutation: {
-    createParameterVersion: (_: unknown, args: Args, ctx: Context) => service.createParameterVersion(ctx, args as any),
+    createParameterVersion: (_, args, ctx) => service.createParameterVersion(ctx, args),
   },
   ProgrammeParameters: {
-    categoryCaps: (v: ParameterVersion) => Object.entries(doc(v).categoryCaps).map(([category, cap]) => ({ category, cap })),
-    benchmarkRates: (v: ParameterVersion) => doc(v).benchmarkRates,
-    rateCeilingMultiplier: (v: ParameterVersion) => doc(v).rateCeilingMultiplier,
-    financingCostCeiling: (v: ParameterVersion) => doc(v).financingCostCeiling,
-    basePremiumRate: (v: ParameterVersion) => doc(v).basePremiumRate,
-    borrowerBasePremiumRate: (v: ParameterVersion) => doc(v).borrowerBasePremiumRate,
-    premiumRateFloor: (v: ParameterVersion) => doc(v).premiumRateFloor,
-    premiumRateCeiling: (v: ParameterVersion) => doc(v).premiumRateCeiling,
-    terms: (v: ParameterVersion) => doc(v).terms,
-    gradeMultipliers: (v: ParameterVersion) => GRADES.map((grade) => ({ grade, multiplier: doc(v).gradeMultipliers[grade] })),
-    startupPhase: (v: ParameterVersion) => doc(v).startupPhase,
-    defaultThresholdDays: (v: ParameterVersion) => doc(v).defaultThresholdDays,
-    lossShares: (v: ParameterVersion) => doc(v).lossShares,
-    riskCompensation: (v: ParameterVersion) => doc(v).riskCompensation,
-    riskReserveShare: (v: ParameterVersion) => doc(v).riskReserveShare,
-    referenceGuaranteeCost: (v: ParameterVersion) => doc(v).referenceGuaranteeCost,
-    minimumCellSize: (v: ParameterVersion) => doc(v).minimumCellSize,
+    // the document's caps are keyed in BORROWER_CATEGORIES order (parametersSchema's shape)
+    categoryCaps: (v) => BORROWER_CATEGORIES.map((category) => ({ category, cap: doc(v).categoryCaps[category] })),
+    benchmarkRates: (v) => doc(v).benchmarkRates,
+    rateCeilingMultiplier: (v) => doc(v).rateCeilingMultiplier,
+    financingCostCeiling: (v) => doc(v).financingCostCeiling,
+    basePremiumRate: (v) => doc(v).basePremiumRate,
+    borrowerBasePremiumRate: (v) => doc(v).borrowerBasePremiumRate,
+    premiumRateFloor: (v) => doc(v).premiumRateFloor,
+    premiumRateCeiling: (v) => doc(v).premiumRateCeiling,
+    terms: (v) => doc(v).terms,
+    gradeMultipliers: (v) => GRADES.map((grade) => ({ grade, multiplier: doc(v).gradeMultipliers[grade] })),
+    startupPhase: (v) => doc(v).startupPhase,
+    defaultThresholdDays: (v) => doc(v).defaultThresholdDays,
+    lossShares: (v) => doc(v).lossShares,
+    riskCompensation: (v) => doc(v).riskCompensation,
+    riskReserveShare: (v) => doc(v).riskReserveShare,
+    referenceGuaranteeCost: (v) => doc(v).referenceGuaranteeCost,
+    minimumCellSize: (v) => doc(v).minimumCellSize,
   },
 };

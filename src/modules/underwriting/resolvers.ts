@@ -1,8 +1,8 @@
-import type { Context } from '../../context.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import * as service from './service.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    quote: (_: unknown, args: { input: unknown }, ctx: Context) => service.quote(ctx, args.input),
+    quote: (_, args, ctx) => service.quote(ctx, args.input),
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
 import { ACCOUNT_STATUSES, DISPUTE_OUTCOMES } from '../../../domain.js';
 import { badInput, conflict } from '../../../errors.js';
-import type { DomainChange } from '../../events/store.js';
+import type { DomainChange } from '../../events/api.js';
 import { parse, text, uuid } from '../../../validation.js';
 import { correctRecord, deleteRecord, lockRecord } from '../../credit/api.js';
 import { disputePolicy } from '../policy.js';

@@ -1,0 +1,117 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import { defineCommand } from '../../../command.js';
+import { badInput } from '../../../errors.js';
+import { addYears, businessDate } from '../../../time.js';
+import { isoDate, parse, uuid } from '../../../validation.js';
+import { bump, disbursementWeights } from '../../metrics/api.js';
+import { requireVersion } from '../../parameters/api.js';
+import { rateCeiling } from '../../parameters/rules.js';
+import type { LoanRequest } from '../../underwriting/api.js';
+import { furnishLoan } from '../furnish.js';
+import { bankReview, policyPolicy } from '../policy.js';
+import { assertTransition } from '../rules.js';
+import { generateSchedule } from '../schedule.js';
+import * as store from '../store.js';
+
+const disburseInput = z.object({
+  policyId: uuid,
+  amount: z.string().nullish(),
+  interestRate: z.string().nullish(),
+  disbursedOn: isoDate.nullish(),
+});
+
+/**
+ * The bank lends against the pledged policy: at most the insured amount, at most the reviewed
+ * rate and the ceiling on the day; the schedule is built and the loan furnished.
+ */
+export const disburseLoan = defineCommand({
+  name: 'disburseLoan',
+  gate: (ctx) => policyPolicy.gate(ctx, 'disburse'),
+  parse: (args: { input: unknown }) => parse(disburseInput, args.input, 'input'),
+  idempotent: true,
+  async run({ ctx, tx, actor, now, record }, i) {
+    const today = businessDate(now);
+    const policy = policyPolicy.authorize(actor, 'disburse', await store.lockPolicy(tx, i.policyId));
+    assertTransition('Policy', policy.status, 'ACTIVE', 'disburse a loan');
+    const app = (await store.lockApplication(tx, policy.applicationId))!;
+    assertTransition('Application', app.status, 'DISBURSED', 'disburse a loan');
+    const review = bankReview(await store.reviewsOf(tx, [app.id]))!;
+    const amount = i.amount ?? policy.insuredAmount;
+    const rate = i.interestRate ?? app.interestRate;
+    const disbursedOn = i.disbursedOn ?? today;
+    if (new Decimal(amount).lte(0)) throw badInput('input.amount must be more than 0', { field: 'input.amount' });
+    if (new Decimal(amount).gt(policy.insuredAmount)) {
+      throw badInput(`input.amount ${amount} exceeds the insured amount ${policy.insuredAmount}`, { field: 'input.amount' });
+    }
+    if (new Decimal(rate).gt(app.interestRate)) {
+      throw badInput(`input.interestRate ${rate} is above the rate both institutions reviewed (${app.interestRate})`, {
+        field: 'input.interestRate',
+      });
+    }
+    const params = await requireVersion(ctx, review.parameterVersion, tx);
+    const ceiling = rateCeiling(params.document, disbursedOn, app.termYears);
+    if (ceiling === null || new Decimal(rate).gt(ceiling)) {
+      throw badInput(`input.interestRate ${rate} is above the ceiling ${ceiling} on ${disbursedOn}`, { field: 'input.interestRate' });
+    }
+    if (disbursedOn > today) throw badInput('input.disbursedOn is in the future', { field: 'input.disbursedOn' });
+    if (disbursedOn < businessDate(new Date(policy.issuedAt))) {
+      throw badInput('input.disbursedOn is before the policy was issued', { field: 'input.disbursedOn' });
+    }
+    const method = app.repaymentMethod as LoanRequest['repaymentMethod'];
+    const schedule = generateSchedule({ principal: amount, annualRate: rate, termYears: app.termYears, method, disbursedOn });
+    const maturityOn = addYears(disbursedOn, app.termYears);
+    const loan = await store.insertLoan(tx, {
+      applicationId: app.id,
+      policyId: policy.id,
+      bankId: app.bankId,
+      insurerId: app.insurerId,
+      borrowerId: app.borrowerId,
+      principal: amount,
+      interestRate: rate,
+      termYears: app.termYears,
+      repaymentMethod: app.repaymentMethod,
+      disbursedOn,
+      maturityOn,
+      outstandingPrincipal: amount,
+      status: 'ACTIVE',
+      parameterVersion: review.parameterVersion,
+      updatedAt: now,
+    });
+    await store.insertInstalments(
+      tx,
+      schedule.map((s) => ({ loanId: loan.id, ...s })),
+    );
+    await bump(tx, app.id, {
+      loans: 1,
+      borrowers_reached: (await store.isFirstLoan(tx, app.borrowerId, loan.id)) ? 1 : 0,
+      disbursed: amount,
+      outstanding: amount,
+      ...disbursementWeights({
+        principal: amount,
+        interestRate: rate,
+        premiumRate: policy.premiumRate,
+        borrowerPremium: policy.borrowerPremium,
+        termYears: app.termYears,
+      }),
+    });
+    await store.updatePolicy(tx, policy.id, { status: 'ACTIVE', startsOn: disbursedOn, endsOn: maturityOn, updatedAt: now });
+    await store.updateApplication(tx, app.id, { status: 'DISBURSED', updatedAt: now });
+    await furnishLoan(tx, ctx, loan, { status: 'CURRENT', balance: amount, asOf: disbursedOn });
+    record({
+      action: 'loan.disbursed',
+      targetType: 'loan',
+      targetId: loan.id,
+      borrowerId: app.borrowerId,
+      detail: {
+        loanNumber: loan.loanNumber,
+        principal: amount,
+        interestRate: rate,
+        disbursedOn,
+        maturityOn,
+        policyNumber: policy.policyNumber,
+      },
+    });
+    return loan;
+  },
+});

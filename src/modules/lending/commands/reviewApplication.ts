@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { defineCommand } from '../../../command.js';
+import { badInput, conflict } from '../../../errors.js';
+import { parse, text, uuid } from '../../../validation.js';
+import { bump } from '../../metrics/api.js';
+import { assess, type LoanRequest } from '../../underwriting/api.js';
+import { applicationPolicy, otherReview, ownReview, reviewPurpose } from '../policy.js';
+import { assertTransition } from '../rules.js';
+import * as store from '../store.js';
+
+const reviewArgs = z.object({
+  id: uuid,
+  decision: z.enum(['APPROVE', 'DECLINE']),
+  reasons: z.array(text(500)).max(20).nullish(),
+});
+
+/** The application's bank or insurer reviews it: approval needs eligibility, a decline of an eligible applicant reasons. */
+export const reviewApplication = defineCommand({
+  name: 'reviewApplication',
+  gate: (ctx) => applicationPolicy.gate(ctx, 'review'),
+  parse: (args: z.input<typeof reviewArgs>) => parse(reviewArgs, args),
+  idempotent: true,
+  async run({ ctx, tx, actor, now, record }, a) {
+    const app = applicationPolicy.authorize(actor, 'review', await store.lockApplication(tx, a.id));
+    assertTransition('Application', app.status, a.decision === 'APPROVE' ? 'APPROVED' : 'DECLINED', 'review the application');
+    const reviews = await store.reviewsOf(tx, [app.id]);
+    const mine = ownReview(actor, reviews);
+    if (mine) throw conflict(`Your institution already reviewed this application (${mine.decision})`, { currentState: app.status });
+    const request: LoanRequest = {
+      amount: app.amount,
+      termYears: app.termYears,
+      interestRate: app.interestRate,
+      repaymentMethod: app.repaymentMethod as LoanRequest['repaymentMethod'],
+    };
+    const reader = { institutionId: actor.institutionId, purpose: reviewPurpose(actor) };
+    const decision = await assess(ctx, app.borrowerId, request, reader, { excludeApplicationId: app.id, tx });
+    if (a.decision === 'APPROVE' && !decision.eligible) {
+      throw conflict(`Cannot approve: not eligible under parameter version ${decision.parameterVersion}`, {
+        reasons: decision.reasons.map((r) => r.code),
+        currentState: app.status,
+      });
+    }
+    const reasons = a.reasons ?? [];
+    if (a.decision === 'DECLINE' && decision.eligible && reasons.length === 0) {
+      throw badInput('reasons: a decline of an eligible applicant must give reasons', { field: 'reasons' });
+    }
+    const review = await store.insertReview(tx, {
+      applicationId: app.id,
+      institutionId: actor.institutionId,
+      reviewerRole: actor.role,
+      decision: a.decision,
+      reasons,
+      eligible: decision.eligible,
+      eligibilityReasons: decision.reasons,
+      price: decision.price,
+      score: decision.score.score,
+      grade: decision.score.grade,
+      factors: decision.score.factors,
+      scorecardVersion: decision.score.version,
+      parameterVersion: decision.parameterVersion,
+      reviewedBy: actor.userId,
+      reviewedAt: now,
+    });
+    const other = otherReview(actor, reviews);
+    const status = a.decision === 'DECLINE' ? 'DECLINED' : other?.decision === 'APPROVE' ? 'APPROVED' : 'SUBMITTED';
+    const updated = status === app.status ? app : await store.updateApplication(tx, app.id, { status, decidedAt: now, updatedAt: now });
+    if (status === 'APPROVED') await bump(tx, app.id, { approvals: 1 });
+    if (status === 'DECLINED') await bump(tx, app.id, { declines: 1 });
+    record({
+      action: 'application.reviewed',
+      targetType: 'application',
+      targetId: app.id,
+      borrowerId: app.borrowerId,
+      detail: {
+        reviewId: review.id,
+        decision: a.decision,
+        eligible: decision.eligible,
+        grade: decision.score.grade,
+        parameterVersion: decision.parameterVersion,
+        status,
+      },
+    });
+    return updated;
+  },
+});

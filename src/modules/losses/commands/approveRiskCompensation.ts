@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineCommand } from '../../../command.js';
+import { conflict } from '../../../errors.js';
+import { parse, uuid } from '../../../validation.js';
+import { FUND, lockFund } from '../../ledger/api.js';
+import { loanById } from '../../lending/api.js';
+import { requireVersion } from '../../parameters/api.js';
+import { payCompensation } from '../compensation.js';
+import { claimPolicy } from '../policy.js';
+import { compensationOwed, payFromFund } from '../rules.js';
+import * as store from '../store.js';
+
+const args = z.object({ claimId: uuid });
+
+/**
+ * The government approves risk compensation on a paid claim once a court has confirmed the
+ * loan non-performing: ratio × the insurer's net loss, at most the quota, at most what the
+ * fund holds (the fund row is locked, so concurrent approvals cannot overdraw it).
+ */
+export const approveRiskCompensation = defineCommand({
+  name: 'approveRiskCompensation',
+  gate: (ctx) => claimPolicy.gate(ctx, 'approveRiskCompensation'),
+  parse: (a: z.input<typeof args>) => parse(args, a),
+  idempotent: true,
+  async run({ ctx, tx, actor, now, record }, a) {
+    const claim = claimPolicy.authorize(actor, 'approveRiskCompensation', await store.lockClaim(tx, a.claimId));
+    if (claim.status !== 'PAID')
+      throw conflict(`Cannot approve compensation: the claim is ${claim.status}`, { currentState: claim.status });
+    const [court] = await store.courtConfirmationsOf(tx, [claim.loanId]);
+    if (!court)
+      throw conflict('Cannot approve compensation: no court has confirmed the loan non-performing', { currentState: claim.status });
+    const params = await requireVersion(ctx, claim.parameterVersion, tx);
+    const { netLoss, owed } = compensationOwed({
+      insurerPaid: claim.insurerAmount,
+      insurerRecovered: claim.recoveredInsurer,
+      ratio: params.document.riskCompensation.ratio,
+      quota: params.document.riskCompensation.perLoanQuota,
+    });
+    const available = await lockFund(tx, FUND.RISK_COMPENSATION);
+    const { paid, shortfall } = payFromFund(owed, available.toFixed(2));
+    const loan = (await loanById(tx, claim.loanId))!;
+    const approved = await store.updateClaim(tx, claim.id, {
+      status: 'COMPENSATED',
+      compensationOwed: owed,
+      compensationPaid: '0.00',
+      compensationShortfall: owed,
+      compensationApprovedAt: now,
+      compensationApprovedBy: actor.userId,
+      updatedAt: now,
+    });
+    const updated = await payCompensation(tx, ctx, approved, loan.loanNumber);
+    record({
+      action: 'claim.compensation_approved',
+      targetType: 'claim',
+      targetId: claim.id,
+      // the government's own act: recorded without the borrower's identity
+      detail: { netLoss, owed, paid, shortfall, courtCaseRef: court.courtCaseRef, parameterVersion: claim.parameterVersion },
+    });
+    return updated;
+  },
+});

@@ -1,0 +1,60 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import { defineCommand } from '../../../command.js';
+import { conflict } from '../../../errors.js';
+import { businessDate } from '../../../time.js';
+import { parse, uuid } from '../../../validation.js';
+import { institutionAccount, post } from '../../ledger/api.js';
+import { assertTransition, furnishLoan, furnishPolicy, lockLoan, lockPolicy, updateLoan, updatePolicy } from '../../lending/api.js';
+import { bump } from '../../metrics/api.js';
+import { claimPolicy } from '../policy.js';
+import * as store from '../store.js';
+
+const args = z.object({ claimId: uuid });
+
+/** The insurer pays its share first (先行拨付). Exactly once: the claim row is locked and its state checked. */
+export const payClaim = defineCommand({
+  name: 'payClaim',
+  gate: (ctx) => claimPolicy.gate(ctx, 'pay'),
+  parse: (a: z.input<typeof args>) => parse(args, a),
+  idempotent: true,
+  async run({ ctx, tx, actor, now, record }, a) {
+    const claim = claimPolicy.authorize(actor, 'pay', await store.lockClaim(tx, a.claimId));
+    if (claim.status !== 'FILED') throw conflict(`Cannot pay the claim: it is ${claim.status}`, { currentState: claim.status });
+    const loan = (await lockLoan(tx, claim.loanId))!;
+    const policy = (await lockPolicy(tx, claim.policyId))!;
+    assertTransition('Loan', loan.status, 'CLAIMED', 'pay the claim');
+    assertTransition('Policy', policy.status, 'CLAIMED', 'pay the claim');
+    await post(tx, ctx, {
+      kind: 'CLAIM_PAYMENT',
+      memo: `claim on loan ${loan.loanNumber}: insurer's ${new Decimal(claim.insurerShare).mul(100).toString()}% of ${claim.outstandingPrincipal}`,
+      claimId: claim.id,
+      loanId: loan.id,
+      borrowerId: loan.borrowerId,
+      entries: [
+        { account: institutionAccount(claim.bankId), amount: claim.insurerAmount },
+        { account: institutionAccount(claim.insurerId), amount: new Decimal(claim.insurerAmount).neg() },
+      ],
+    });
+    const paid = await store.updateClaim(tx, claim.id, { status: 'PAID', paidAt: now, paidBy: actor.userId, updatedAt: now });
+    // the claim settles the bank's loan: it leaves the outstanding book
+    await bump(tx, loan.applicationId, {
+      claims_paid: claim.insurerAmount,
+      outstanding: new Decimal(loan.outstandingPrincipal).neg().toFixed(2),
+    });
+    await updateLoan(tx, loan.id, { status: 'CLAIMED', updatedAt: now });
+    await updatePolicy(tx, policy.id, { status: 'CLAIMED', updatedAt: now });
+    const today = businessDate(now);
+    // the bank's loan is settled by the claim; the insurer now holds the debt it paid
+    await furnishLoan(tx, ctx, loan, { status: 'CLAIM_PAID_BY_INSURER', balance: '0.00', closedOn: today, asOf: today });
+    await furnishPolicy(tx, ctx, policy, { status: 'IN_COLLECTION', balance: claim.insurerAmount, asOf: today });
+    record({
+      action: 'claim.paid',
+      targetType: 'claim',
+      targetId: claim.id,
+      borrowerId: loan.borrowerId,
+      detail: { paidToBank: claim.insurerAmount, bankBears: claim.bankAmount },
+    });
+    return paid;
+  },
+});

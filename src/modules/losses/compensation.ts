@@ -1,0 +1,57 @@
+import { Decimal } from 'decimal.js';
+import type { Context } from '../../context.js';
+import type { Executor } from '../../db/client.js';
+import { FUND, institutionAccount, lockFund, post } from '../ledger/api.js';
+import { loanById } from '../lending/api.js';
+import { bump } from '../metrics/api.js';
+import * as store from './store.js';
+import type { ClaimRow } from './store.js';
+
+/**
+ * Pay a claim's compensation shortfall (or its first payment) from the fund as far as it goes.
+ * If recoveries have since made good part of the insurer's loss, that part is no longer owed:
+ * the fund never pays an insurer beyond what it still has not recovered.
+ */
+export async function payCompensation(tx: Executor, ctx: Context, claim: ClaimRow, loanRef: string) {
+  const stillLost = Decimal.max(0, new Decimal(claim.insurerAmount).minus(claim.compensationPaid).minus(claim.recoveredInsurer));
+  const due = Decimal.min(claim.compensationShortfall, stillLost);
+  const extinguished = new Decimal(claim.compensationShortfall).minus(due);
+  const available = await lockFund(tx, FUND.RISK_COMPENSATION);
+  const pay = Decimal.min(due, available);
+  if (pay.lte(0) && extinguished.isZero()) return claim;
+  if (pay.gt(0)) {
+    const loan = await loanById(tx, claim.loanId);
+    await bump(tx, loan!.applicationId, { compensation_paid: pay.toFixed(2) });
+    await post(tx, ctx, {
+      kind: 'RISK_COMPENSATION',
+      memo: `risk compensation on loan ${loanRef}`,
+      claimId: claim.id,
+      loanId: claim.loanId,
+      borrowerId: claim.borrowerId,
+      entries: [
+        { account: institutionAccount(claim.insurerId), amount: pay },
+        { account: FUND.RISK_COMPENSATION, amount: pay.neg() },
+      ],
+    });
+  }
+  return store.updateClaim(tx, claim.id, {
+    compensationOwed: new Decimal(claim.compensationOwed ?? 0).minus(extinguished).toFixed(2),
+    compensationPaid: new Decimal(claim.compensationPaid).plus(pay).toFixed(2),
+    compensationShortfall: due.minus(pay).toFixed(2),
+    updatedAt: ctx.now,
+  });
+}
+
+/**
+ * A deposit into the risk-compensation fund pays the shortfalls it owes, oldest approval first,
+ * as far as it goes. Returns what it paid. Runs in the depositor's transaction.
+ */
+export async function settleCompensationShortfalls(tx: Executor, ctx: Context): Promise<Decimal> {
+  let settled = new Decimal(0);
+  for (const c of await store.lockClaimsWithShortfall(tx)) {
+    const after = await payCompensation(tx, ctx, c, c.loanId);
+    settled = settled.plus(new Decimal(after.compensationPaid).minus(c.compensationPaid));
+    if (new Decimal(after.compensationShortfall).gt(0)) break;
+  }
+  return settled;
+}
