@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -5,13 +6,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The finance bureau's programme dashboard: one static page, its script and stylesheet, and
- * Chart.js from node_modules (no CDN: the servers have no internet). The page itself calls
- * POST /graphql with the user's token; nothing here reads data or checks tokens.
+ * The finance bureau's programme dashboard: one static page, its scripts (browser ES modules under
+ * public/js/, entry main.js) and two stylesheets, and Chart.js from node_modules (no CDN: the
+ * servers have no internet). The page itself calls POST /graphql with the user's token; nothing
+ * here reads data or checks tokens.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PUBLIC = join(HERE, 'public');
+const SCRIPTS = join(PUBLIC, 'js');
 // chart.js does not export its UMD file; find the package through its CommonJS entry (dist/chart.cjs).
 const CHART_DIST = dirname(createRequire(import.meta.url).resolve('chart.js'));
 
@@ -19,12 +22,27 @@ const HTML = 'text/html; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
 
-/** The only files served: URL path → file on disk. Nothing else under /dashboard is readable. */
-const FILES: ReadonlyMap<string, { file: string; type: string }> = new Map([
+interface Asset {
+  file: string;
+  type: string;
+}
+
+/** A module file name: lower-case words joined by hyphens, `.js`; no dots, slashes or other characters. */
+const MODULE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.js$/;
+
+/**
+ * The only files served: URL path → file on disk. Nothing else under /dashboard is readable. The
+ * page's modules are the regular files in public/js/ whose names match MODULE_NAME, listed once
+ * at startup (a file added later is not served until a restart).
+ */
+const FILES: ReadonlyMap<string, Asset> = new Map<string, Asset>([
   ['/dashboard', { file: join(PUBLIC, 'index.html'), type: HTML }],
   ['/dashboard/', { file: join(PUBLIC, 'index.html'), type: HTML }],
-  ['/dashboard/app.js', { file: join(PUBLIC, 'app.js'), type: JS }],
   ['/dashboard/app.css', { file: join(PUBLIC, 'app.css'), type: CSS }],
+  ['/dashboard/figures.css', { file: join(PUBLIC, 'figures.css'), type: CSS }],
+  ...readdirSync(SCRIPTS, { withFileTypes: true })
+    .filter((d) => d.isFile() && MODULE_NAME.test(d.name))
+    .map((d): [string, Asset] => [`/dashboard/js/${d.name}`, { file: join(SCRIPTS, d.name), type: JS }]),
   ['/dashboard/vendor/chart.umd.js', { file: join(CHART_DIST, 'chart.umd.js'), type: JS }],
 ]);
 

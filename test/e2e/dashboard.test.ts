@@ -3,7 +3,7 @@
  * random port, demo data in the test database, Debian's Chromium driven by playwright-core.
  * Every figure on the page (and in its CSV export) must equal what the API answers.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -241,15 +241,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (ch !== '\r') field += ch;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -394,8 +405,9 @@ describe('dashboard (end to end in Chromium)', () => {
     const assets: [string, RegExp][] = [
       ['/dashboard', /^text\/html/],
       ['/dashboard/', /^text\/html/],
-      ['/dashboard/app.js', /^text\/javascript/],
+      ...readdirSync(join(ROOT, 'src', 'dashboard', 'public', 'js')).map((f): [string, RegExp] => [`/dashboard/js/${f}`, /^text\/javascript/]),
       ['/dashboard/app.css', /^text\/css/],
+      ['/dashboard/figures.css', /^text\/css/],
       ['/dashboard/vendor/chart.umd.js', /^text\/javascript/],
     ];
     for (const [path, type] of assets) {
@@ -417,8 +429,8 @@ describe('dashboard (end to end in Chromium)', () => {
       '/dashboard/route.ts',
       '/dashboard/vendor/chart.js',
       '/dashboard/vendor/../../../package.json',
-      '/dashboard/app.js/',
-      '/dashboard//app.js',
+      '/dashboard/js/main.js/',
+      '/dashboard//js/main.js',
     ]) {
       const r = await rawRequest('GET', path);
       expect(r.status, path).toBe(404);

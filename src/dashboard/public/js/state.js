@@ -1,0 +1,11 @@
+/* Dashboard state shared by the modules. */
+
+export const state = {
+  token: null,
+  seq: 0,
+  optionsLoaded: false,
+  minimumCellSize: null,
+  charts: {},
+  /** What is on screen, for the CSV export: exactly the rendered values. */
+  shown: null,
+};
