@@ -15,8 +15,13 @@ export function startOfBusinessDay(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - CST_OFFSET_MS);
 }
 
+/** The dates the platform accepts: a birth in 1900 to a 30-year loan's last day, with room. */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2199-12-31';
+
+/** A real calendar day (no 2026-02-30) inside the platform's range. */
 export function isValidDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < EARLIEST_DATE || s > LATEST_DATE) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

@@ -6,11 +6,12 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { Kind, type ASTNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { AppError, ErrorCode, PUBLIC_CODES } from '../errors.js';
+import { AppError, ErrorCode, isConnectionError, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { cleanTextRule, cleanTextVariables } from './text-hygiene.js';
 
 /** Extensions a client may see; anything else (exception, stacktrace, SQL) is dropped. */
 const SAFE_EXTENSIONS = new Set(['code', 'field', 'recordIndex', 'problems', 'currentState', 'reasons']);
@@ -33,7 +34,8 @@ const VALUE_KINDS = new Set<string>([
  * To a client it is bad input: classify by where the error points (a value node), not by its wording.
  */
 function isBadLiteral(error: unknown): boolean {
-  const nodes = error instanceof GraphQLError ? error.nodes : undefined;
+  // duck-typed: graphql's CommonJS and ESM builds may both be loaded, and instanceof fails across them
+  const nodes = error && typeof error === 'object' && 'nodes' in error ? (error as { nodes?: readonly ASTNode[] }).nodes : undefined;
   return !!nodes?.length && nodes.every((n: ASTNode) => VALUE_KINDS.has(n.kind));
 }
 
@@ -45,6 +47,10 @@ export function makeFormatError(log: Logger, production: boolean) {
     const original = unwrapResolverError(error);
     // our own refusals carry their code; graphql-js and Apollo errors carry theirs in extensions
     let code = original instanceof AppError ? original.code : (formatted.extensions?.code as string | undefined);
+    if (isConnectionError(original)) {
+      log.warn({ err: original, path: formatted.path }, 'database unavailable');
+      return { message: 'Service temporarily unavailable; retry shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && isBadLiteral(error)) code = ErrorCode.BAD_USER_INPUT;
     if (code && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
@@ -72,7 +78,13 @@ const recordOutcome: ApolloServerPlugin<Context> = {
         // Apollo shallow-clones the context per operation; `observed` is the request's own object
         const root = operation?.selectionSet.selections[0];
         contextValue.observed.operation = operationName ?? (root?.kind === Kind.FIELD ? `${operation?.operation} ${root.name.value}` : null);
+        contextValue.observed.operationType = operation?.operation ?? null;
         contextValue.observed.errorCodes = (body?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+        // the database could not answer: a 503 the client (or a load balancer) may retry
+        if (contextValue.observed.errorCodes.includes(ErrorCode.SERVICE_UNAVAILABLE)) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '1');
+        }
       },
     };
   },
@@ -101,7 +113,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: makeFormatError(log, config.production),
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, cleanTextRule],
     stringifyResult: (value) => JSON.stringify(value),
     logger: {
       debug: (m) => log.debug(m),
@@ -111,6 +123,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     },
     plugins: [
       recordOutcome,
+      cleanTextVariables,
       // No cache hints are used; the plugin would add work to every field.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -1,8 +1,12 @@
 import { Decimal } from 'decimal.js';
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isValidDate } from '../time.js';
+import { EARLIEST_DATE, isValidDate, LATEST_DATE } from '../time.js';
 
-const MONEY_RE = /^\d{1,16}(\.\d{1,2})?$/;
+/**
+ * Money inputs: at most 12 integer digits (under 1,000,000,000,000.00 CNY, far above any
+ * programme amount), so that sums of many stay inside the numeric(18,2) columns.
+ */
+const MONEY_RE = /^\d{1,12}(\.\d{1,2})?$/;
 const RATE_RE = /^\d{1,6}(\.\d{1,6})?$/;
 
 function literal(ast: ValueNode): unknown {
@@ -15,7 +19,8 @@ function decimalText(value: unknown, re: RegExp, what: string): string {
   // A JS number prints its shortest round-trip form, so 300000.01 reads back as "300000.01".
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string' || !re.test(text)) {
-    throw new TypeError(`${what} must be a non-negative decimal (${what === 'Money' ? 'at most 2' : 'at most 6'} decimal places), got ${JSON.stringify(value)}`);
+    const rule = what === 'Money' ? 'below 1,000,000,000,000 with at most 2 decimal places' : 'at most 6 decimal places';
+    throw new TypeError(`${what} must be a non-negative decimal (${rule}), got ${JSON.stringify(value)?.slice(0, 40)}`);
   }
   return text;
 }
@@ -34,8 +39,10 @@ export const RateScalar = new GraphQLScalarType({
   parseLiteral: (ast) => new Decimal(decimalText(literal(ast), RATE_RE, 'Rate')).toString(),
 });
 
+const RANGE = `a real calendar date from ${EARLIEST_DATE} to ${LATEST_DATE}`;
+
 function parseDate(v: unknown): string {
-  if (typeof v !== 'string' || !isValidDate(v)) throw new TypeError(`Date must be YYYY-MM-DD, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !isValidDate(v)) throw new TypeError(`Date must be YYYY-MM-DD, ${RANGE}; got ${JSON.stringify(v)?.slice(0, 40)}`);
   return v;
 }
 
@@ -46,13 +53,15 @@ export const DateScalar = new GraphQLScalarType({
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 
+/** ISO-8601 with a zone; the date part as written must be a real day (2026-02-30 is refused, not rolled into March). */
 function parseDateTime(v: unknown): Date {
-  if (typeof v !== 'string' || !DATETIME_RE.test(v) || Number.isNaN(Date.parse(v))) {
-    throw new TypeError(`DateTime must be ISO-8601 with a time zone, got ${JSON.stringify(v)}`);
+  const m = typeof v === 'string' ? DATETIME_RE.exec(v) : null;
+  if (!m || !isValidDate(m[1]) || Number.isNaN(Date.parse(v as string))) {
+    throw new TypeError(`DateTime must be ISO-8601 with a time zone, on ${RANGE}; got ${JSON.stringify(v)?.slice(0, 40)}`);
   }
-  return new Date(v);
+  return new Date(v as string);
 }
 
 export const DateTimeScalar = new GraphQLScalarType({
