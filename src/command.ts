@@ -1,7 +1,7 @@
 import type { Actor } from './auth/actor.js';
 import type { Context } from './context.js';
 import type { Tx } from './db/client.js';
-import { PgCode, pgErrorCode } from './errors.js';
+import { isConnectionError, PgCode, pgErrorCode, unavailable } from './errors.js';
 import { checkIdempotencyKey, claimKey, keyScope, requestHash, saveResponse, type KeyClaim } from './idempotency.js';
 import { appendAudit } from './modules/audit/store.js';
 import { appendEvents, type DomainChange } from './modules/events/store.js';
@@ -49,14 +49,30 @@ export function defineCommand<Args, In, Out, A extends Actor>(spec: CommandSpec<
     const claim: KeyClaim | null = spec.idempotent
       ? { scope: keyScope(ctx), key: checkIdempotencyKey(idempotencyKey), operation: spec.name, hash: requestHash(spec.name, rest) }
       : null;
+    let reconnected = false;
     for (let attempt = 1; ; attempt++) {
+      // whether the body finished: a connection lost after it may have lost the COMMIT's answer, not the COMMIT
+      let bodyDone = false;
       try {
-        return await ctx.db.transaction((tx) => once(spec, ctx, tx, actor, input, claim));
+        return await ctx.db.transaction(async (tx) => {
+          const result = await once(spec, ctx, tx, actor, input, claim);
+          bodyDone = true;
+          return result;
+        });
       } catch (err) {
         const code = pgErrorCode(err);
         if (attempt < MAX_ATTEMPTS && (code === PgCode.deadlockDetected || code === PgCode.serializationFailure)) {
           ctx.log.warn({ operation: spec.name, attempt, code }, 'transaction retried');
           continue;
+        }
+        if (isConnectionError(err)) {
+          // Once, where it is safe: nothing committed, or the key turns a repeat into a replay.
+          if (!reconnected && (!bodyDone || claim)) {
+            reconnected = true;
+            ctx.log.warn({ operation: spec.name, attempt, code }, 'database connection lost; transaction retried');
+            continue;
+          }
+          throw unavailable();
         }
         throw spec.mapError?.(err) ?? err;
       }

@@ -63,6 +63,31 @@ export const PgCode = {
   deadlockDetected: '40P01',
 } as const;
 
+/** SQLSTATE classes and driver/socket codes that mean the connection, not the request, failed. */
+const CONNECTION_SQLSTATES = /^(08...|57P01|57P02|57P03|53300)$/;
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/** A lost, terminated or refused database connection (pg_terminate_backend, a restart, a failover). */
+export function isConnectionError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || CONNECTION_SQLSTATES.test(code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function pgErrorCode(err: unknown): string | undefined {
   let e: unknown = err;
   // drizzle wraps driver errors in DrizzleQueryError with `cause`

@@ -53,10 +53,15 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
     }
   }
   let ctx: Context | undefined;
-  const result = await app.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => (ctx = await app.contextFor(headers.get('authorization'), requestId)),
-  });
+  const run = () =>
+    app.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => (ctx = await app.contextFor(headers.get('authorization'), requestId)),
+    });
+  let result = await run();
+  // A read that met a lost database connection is run once more (the pool reconnects); a
+  // mutation is not: its command already retried where that was safe.
+  if (result.status === 503 && ctx?.observed.operationType === 'query') result = await run();
   const out: Record<string, string> = {};
   for (const [k, v] of result.headers) out[k] = v;
   res.writeHead(result.status ?? 200, out);
