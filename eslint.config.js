@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const GRAPHQL_LAYER = ['graphql', 'graphql/*', '@apollo/*', 'graphql-shield', 'graphql-middleware', '**/graphql/*', '**/graphql/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'src/graphql/generated/**', 'src/dashboard/public/**', 'migrations/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'src/graphql/generated/**', 'src/dashboard/public/**', 'src/http/graphiql/**', 'migrations/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

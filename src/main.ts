@@ -8,6 +8,7 @@ import { Lifecycle } from './http/lifecycle.js';
 import { createLogger } from './logger.js';
 import { scheduleAgeing } from './modules/lending/ageing.js';
 import { dashboardRoute } from './dashboard/route.js';
+import { graphiqlRoute } from './http/graphiql.js';
 
 // start: config → db → migrate → (demo data) → HTTP server
 const config = loadConfigOrExit();
@@ -30,7 +31,7 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
 const lifecycle = new Lifecycle();
-const server = createHttpServer(app, [dashboardRoute], lifecycle);
+const server = createHttpServer(app, [dashboardRoute, graphiqlRoute(config.production)], lifecycle);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
   process.exit(1);
@@ -41,6 +42,7 @@ const lines = [
   `\nCredit-information platform ready in ${Date.now() - started} ms (${db.driver}).`,
   `GraphQL:   ${url}`,
   `Dashboard: http://localhost:${port}/dashboard  (paste the GOVERNMENT token)`,
+  ...(config.production ? [] : [`GraphiQL:  http://localhost:${port}/graphiql  (offline IDE; put a token in its Headers tab)`]),
 ];
 if (config.jwt.mode === 'hs256' && config.jwt.isDevSecret) {
   lines.push('\nDevelopment tokens (dev secret; valid 30 days). Send as  Authorization: Bearer <token>');

@@ -8,6 +8,6 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   const db = config.databaseUrl
     ? await openDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize })
     : await openDatabase({ dataDir: path.resolve(config.dataDir, 'pglite') });
-  await migrateDatabase(db);
+  await migrateDatabase(db, config.databaseUrl);
   return db;
 }

@@ -17,7 +17,9 @@ export interface ServerProcess {
  * The real server (src/main.ts) in a child process, as production runs it: node with the tsx
  * loader (no npx), its own port, on the test's PostgreSQL database or a fresh embedded one.
  */
-export async function startServer(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function startServer(
+  opts: { databaseUrl?: string; env?: Record<string, string>; /** node arguments; the TypeScript source through tsx by default */ args?: string[] } = {},
+): Promise<ServerProcess> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
@@ -31,7 +33,7 @@ export async function startServer(opts: { databaseUrl?: string; env?: Record<str
   delete env.DATABASE_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else env.DATA_DIR = mkdtempSync(path.join(tmpdir(), 'cs-server-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   let out = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -2,6 +2,7 @@ import type { Context } from '../../context.js';
 import { defineCommand } from '../../command.js';
 import type { AccountStatus } from '../../domain.js';
 import { badInput } from '../../errors.js';
+import { ifElected } from '../../db/locks.js';
 import type { Logger } from '../../logger.js';
 import { addDays, businessDate, daysBetween, monthOf } from '../../time.js';
 import { isoDate, parse } from '../../validation.js';
@@ -92,11 +93,19 @@ export async function ageLoans(ctx: Context, args: { asOf?: string | null }) {
 }
 
 /** The scheduled job: age every loan as of today, as `system:ageing`. Returns a stopper. */
-export function scheduleAgeing(app: { systemContext(job: string): Context; log: Pick<Logger, 'info' | 'error'> }, everyMinutes: number) {
+/**
+ * Ageing on a schedule, on one replica at a time: each run first takes an advisory lock
+ * (src/db/locks.ts), so with N replicas exactly one ages the book and the others skip the tick.
+ */
+export function scheduleAgeing(
+  app: { systemContext(job: string): Context; log: Pick<Logger, 'info' | 'error'>; config: { databaseUrl?: string } },
+  everyMinutes: number,
+) {
   const run = async () => {
     try {
-      const r = await ageLoans(app.systemContext('ageing'), {});
-      app.log.info(r, 'scheduled ageing');
+      const r = await ifElected(app.config.databaseUrl, 'job:ageing', () => ageLoans(app.systemContext('ageing'), {}));
+      if (r.ran) app.log.info(r.result, 'scheduled ageing');
+      else app.log.info({ job: 'ageing' }, 'scheduled ageing skipped: another replica holds the job');
     } catch (err) {
       app.log.error({ err }, 'scheduled ageing failed');
     }
