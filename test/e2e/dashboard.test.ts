@@ -15,7 +15,18 @@ import { loadDemoData } from '../../src/demo/load.js';
 import { createHttpServer, listen } from '../../src/http/server.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** The browser the test drives: CHROME_PATH, else the usual places of a Chromium or Chrome. Nothing is downloaded. */
+const BROWSERS = [
+  process.env.CHROME_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+const CHROMIUM = BROWSERS.find((p): p is string => !!p && existsSync(p));
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS = join(ROOT, 'test-results');
 
@@ -290,11 +301,8 @@ let bankToken: string;
 const consoleProblems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the dashboard end-to-end test drives Debian's Chromium. ` +
-        'Install it with .ci/install-chromium (apt-get install -y --no-install-recommends chromium).',
-    );
+  if (!CHROMIUM) {
+    throw new Error('No Chromium or Chrome found for the dashboard test: set CHROME_PATH, or run `npm run setup:browser` (Debian: apt-get install chromium).');
   }
   t = await app();
   await loadDemoData(t.tdb.db, { seed: 20140601, borrowers: 2000, asOf: t.now, pepper: t.config.nationalIdPepper });
