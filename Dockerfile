@@ -26,4 +26,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains in-flight requests (SHUTDOWN_GRACE_MS) before the process exits
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+# tracing.js preloads OpenTelemetry (set OTEL_EXPORTER_OTLP_ENDPOINT to turn it on; docs/operations.md)
+CMD ["node", "--import", "./dist/observability/tracing.js", "dist/main.js"]

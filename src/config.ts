@@ -7,8 +7,18 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 const DEV_PEPPER = 'dev-only-national-id-pepper';
 
+/** The OpenTelemetry SDK reads its own OTEL_* variables; these decide only whether tracing starts. */
+const otelSchema = {
+  OTEL_SDK_DISABLED: z.string().optional(),
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+};
+
 const schema = z
   .object({
+    ...otelSchema,
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -26,11 +36,15 @@ const schema = z
     DEMO_SEED: z.coerce.number().int().default(20140601),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(20000),
+    // values a query could return, counting list sizes (src/graphql/list-cost.ts)
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(100_000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
     AGEING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
     /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** Requests a minute per institution (or borrower, or admin user), and per client address; 0 turns a limit off. */
+    RATE_LIMIT_ACTOR_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+    RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
@@ -72,6 +86,33 @@ export interface Config {
   limits: { maxDepth: number; maxCost: number; maxAliases: number };
   ageingIntervalMinutes: number;
   shutdownGraceMs: number;
+  rateLimits: { perActorPerMinute: number; perIpPerMinute: number };
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** On when OTEL_TRACES_EXPORTER names an exporter or an OTLP endpoint is set; off when OTEL_SDK_DISABLED=true. */
+  enabled: boolean;
+  /** OTEL_SERVICE_NAME, else `credit-share`. */
+  serviceName: string;
+}
+
+function tracingFrom(e: { [K in keyof typeof otelSchema]?: string }): TracingConfig {
+  const serviceName = e.OTEL_SERVICE_NAME?.trim() || 'credit-share';
+  if (e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { enabled: false, serviceName };
+  const exporters = (e.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || e.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const enabled = exporters.length ? !exporters.includes('none') : !!endpoint;
+  return { enabled, serviceName };
+}
+
+/** Only the tracing switch, for the preload (src/observability/tracing.ts) that runs before the rest of the configuration is read. */
+export function loadTracingConfig(source: Record<string, string | undefined> = process.env): TracingConfig {
+  const parsed = z.object(otelSchema).safeParse(source);
+  return tracingFrom(parsed.success ? parsed.data : {});
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +148,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     limits: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxCost: e.GRAPHQL_MAX_COST, maxAliases: e.GRAPHQL_MAX_ALIASES },
     ageingIntervalMinutes: e.AGEING_INTERVAL_MINUTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    rateLimits: { perActorPerMinute: e.RATE_LIMIT_ACTOR_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
+    tracing: tracingFrom(e),
   };
 }
 

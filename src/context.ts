@@ -24,11 +24,11 @@ export interface Context {
   /** Per-request batching caches (see defineLoader). */
   readonly loaders: LoaderCache;
   /** What the request turned out to be, for its access-log line and metrics (filled in by the API layer). */
-  readonly observed: { operation: string | null; operationType: string | null; errorCodes: string[] };
+  readonly observed: { operation: string | null; operationType: string | null; rootField: string | null; errorCodes: string[] };
 }
 
 export type ContextInit = Omit<Context, 'loaders' | 'observed'>;
 
 export function createContext(init: ContextInit): Context {
-  return { ...init, loaders: new LoaderCache(), observed: { operation: null, operationType: null, errorCodes: [] } };
+  return { ...init, loaders: new LoaderCache(), observed: { operation: null, operationType: null, rootField: null, errorCodes: [] } };
 }

@@ -1,4 +1,7 @@
+// first: OpenTelemetry must patch http and graphql before they load (a no-op without OTEL_* settings)
+import { shutdownTracing } from './observability/tracing.js';
 import { createApp } from './app.js';
+import { ifElected } from './db/locks.js';
 import { loadConfigOrExit } from './config.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { hasData, loadDemoData } from './demo/load.js';
@@ -30,6 +33,11 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 
 const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
+// old rate-limit windows go every ten minutes, on whichever replica wins the tick
+const pruneRateLimits = setInterval(() => {
+  ifElected(config.databaseUrl, 'job:prune-rate-limits', () => app.rateLimiter.prune(new Date())).catch((err) => log.warn({ err }, 'rate-limit prune failed'));
+}, 600_000);
+pruneRateLimits.unref();
 const lifecycle = new Lifecycle();
 const server = createHttpServer(app, [dashboardRoute, graphiqlRoute(config.production)], lifecycle);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
@@ -65,8 +73,10 @@ async function shutdown(signal: string) {
   const drained = await lifecycle.drain(server, config.shutdownGraceMs);
   log.info(drained, 'drained');
   stopAgeing();
+  clearInterval(pruneRateLimits);
   await app.stop();
   await db.close();
+  await shutdownTracing();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -28,6 +29,12 @@ export interface Database {
   transaction<T>(run: (tx: Tx) => Promise<T>): Promise<T>;
   /** Statements sent through drizzle since open; tests use it to prove batching. */
   stats: { statements: number };
+  /**
+   * What holds a connection now: open transactions and running `prepared` statements, and the
+   * pool's size (1 for PGlite). postgres.js exposes no pool statistics; /metrics derives the
+   * pool's in-use and waiting gauges from these.
+   */
+  activity: { transactions: number; prepared: number; poolSize: number };
   close(): Promise<void>;
 }
 
@@ -53,20 +60,32 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       // numeric and bigint stay strings: money is never a JS float
       types: {},
+      // No array-type lookup on connect: the platform reads no SQL arrays, and that lookup's
+      // rejection has no handler when the new connection is killed (an unhandled rejection
+      // ends a Node process). A refused server also answers fast: requests fail with 503, not hang.
+      fetch_types: false,
+      connect_timeout: 5,
       connection: { application_name: 'credit-share' },
     });
     const orm = drizzle({ client, schema, logger }) as unknown as Orm;
     const dialect = new PgDialect();
+    const activity = { transactions: 0, prepared: 0, poolSize: opts.poolSize ?? 10 };
     return {
       orm,
       driver: 'postgres',
       stats,
+      activity,
       async prepared<T>(query: SQL) {
         stats.statements++;
         const q = dialect.sqlToQuery(query);
-        return (await client.unsafe(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+        return observed(
+          activity,
+          'prepared',
+          () => q.sql,
+          async () => (await client.unsafe(q.sql, q.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[],
+        );
       },
-      transaction: (run) => orm.transaction(run),
+      transaction: (run) => observed(activity, 'transactions', null, () => orm.transaction(run)),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -78,14 +97,63 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
   const orm = drizzle({ client, schema, logger }) as unknown as Orm;
+  const activity = { transactions: 0, prepared: 0, poolSize: 1 };
+  const dialect = new PgDialect();
   return {
     orm,
     driver: 'pglite',
     stats,
-    prepared: (query) => rows(orm, query),
-    transaction: (run) => orm.transaction(run),
+    activity,
+    prepared: (query) =>
+      observed(
+        activity,
+        'prepared',
+        () => dialect.sqlToQuery(query).sql,
+        () => rows(orm, query),
+      ),
+    transaction: (run) => observed(activity, 'transactions', null, () => orm.transaction(run)),
     close: () => client.close(),
   };
+}
+
+const tracer = trace.getTracer('credit-share/db');
+
+/**
+ * A transaction or prepared statement, counted while it runs and traced as a client span
+ * (`db.transaction`, `db.prepared`): no SQL parameters, only the parameterized text. postgres.js
+ * has no auto-instrumentation; without an OpenTelemetry SDK the span is a no-op.
+ */
+function observed<T>(
+  activity: Database['activity'],
+  kind: 'transactions' | 'prepared',
+  text: (() => string) | null,
+  run: () => Promise<T>,
+): Promise<T> {
+  const name = kind === 'transactions' ? 'db.transaction' : 'db.prepared';
+  const attributes = { 'db.system': 'postgresql', 'db.system.name': 'postgresql' };
+  // a transaction encloses the command's own work too: an internal span; a statement is a client call
+  const spanKind = kind === 'transactions' ? SpanKind.INTERNAL : SpanKind.CLIENT;
+  return tracer.startActiveSpan(name, { kind: spanKind, attributes }, async (span: Span) => {
+    if (text && span.isRecording()) span.setAttribute('db.query.text', text());
+    activity[kind]++;
+    try {
+      return await run();
+    } catch (err) {
+      // the SQLSTATE or the error's class, never its message (it may quote a value)
+      const code =
+        err && typeof err === 'object' && 'code' in err && typeof err.code === 'string'
+          ? err.code
+          : err instanceof Error
+            ? err.name
+            : 'error';
+      span.setAttribute('error.type', code);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      activity[kind]--;
+      span.end();
+    }
+  });
 }
 
 /**

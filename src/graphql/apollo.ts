@@ -12,6 +12,7 @@ import type { Context } from '../context.js';
 import { AppError, ErrorCode, isConnectionError, PUBLIC_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { cleanTextRule, cleanTextVariables } from './text-hygiene.js';
+import { listCostRule } from './list-cost.js';
 
 /** Extensions a client may see; anything else (exception, stacktrace, SQL) is dropped. */
 const SAFE_EXTENSIONS = new Set(['code', 'field', 'recordIndex', 'problems', 'currentState', 'reasons']);
@@ -39,6 +40,9 @@ function isBadLiteral(error: unknown): boolean {
   return !!nodes?.length && nodes.every((n: ASTNode) => VALUE_KINDS.has(n.kind));
 }
 
+/** Duck-typed for the same reason as isBadLiteral. */
+const isGraphQLError = (e: unknown) => !!e && typeof e === 'object' && (e as { name?: unknown }).name === 'GraphQLError';
+
 /** graphql 16 cannot turn its "Did you mean …?" hints off; production strips them (they leak the schema). */
 const SUGGESTION = /\s*Did you mean .*\?$/s;
 
@@ -52,6 +56,10 @@ export function makeFormatError(log: Logger, production: boolean) {
       return { message: 'Service temporarily unavailable; retry shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && isBadLiteral(error)) code = ErrorCode.BAD_USER_INPUT;
+    // graphql-js's own error with no code of its own (Apollo then says INTERNAL), no path and no cause
+    // is raised while coercing variables ("Too many errors processing variables"): the client's input
+    const uncoded = !code || code === ErrorCode.INTERNAL_SERVER_ERROR;
+    if (uncoded && !formatted.path && isGraphQLError(error) && !(error as { originalError?: unknown }).originalError) code = ErrorCode.BAD_USER_INPUT;
     if (code && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       const source = original instanceof AppError ? original.extensions : (formatted.extensions ?? {});
@@ -73,12 +81,16 @@ export function makeFormatError(log: Logger, production: boolean) {
 const recordOutcome: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ contextValue, operationName, operation, response }) {
+      async willSendResponse({ contextValue, operationName, operation, document, response }) {
         const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
         // Apollo shallow-clones the context per operation; `observed` is the request's own object
         const root = operation?.selectionSet.selections[0];
         contextValue.observed.operation = operationName ?? (root?.kind === Kind.FIELD ? `${operation?.operation} ${root.name.value}` : null);
         contextValue.observed.operationType = operation?.operation ?? null;
+        // the metrics label: a root field, whatever the client called its operation (parsed but invalid documents too)
+        const parsed = operation ?? document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+        const first = parsed?.selectionSet.selections[0];
+        contextValue.observed.rootField = first?.kind === Kind.FIELD ? first.name.value : null;
         contextValue.observed.errorCodes = (body?.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
         // the database could not answer: a 503 the client (or a load balancer) may retry
         if (contextValue.observed.errorCodes.includes(ErrorCode.SERVICE_UNAVAILABLE)) {
@@ -96,7 +108,8 @@ export const MAX_TOKENS = 2000;
 export function createApollo(schema: GraphQLSchema, config: Config, log: Logger) {
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth },
-    costLimit: { maxCost: config.limits.maxCost },
+    // listCostRule below counts list sizes; armor's cost limit does not
+    costLimit: { enabled: false },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: 20 },
     // parseOptions.maxTokens below does this inside the parse, where Apollo answers 400, not 500
@@ -113,7 +126,8 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: makeFormatError(log, config.production),
-    validationRules: [...armor.validationRules, cleanTextRule],
+    // the cost rule first: of several limits a query breaks, its answer names the cost
+    validationRules: [listCostRule(config.limits.maxCost), ...armor.validationRules, cleanTextRule],
     stringifyResult: (value) => JSON.stringify(value),
     logger: {
       debug: (m) => log.debug(m),
@@ -127,7 +141,8 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
       // No cache hints are used; the plugin would add work to every field.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // no CDN-hosted landing page: development has GraphiQL from node_modules at /graphiql
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

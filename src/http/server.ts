@@ -4,6 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { Lifecycle } from './lifecycle.js';
+import type { RateDecision } from './rate-limit.js';
 
 const MAX_BODY = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -41,8 +42,10 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
   if (req.method === 'POST') {
     const raw = await readBody(req);
     if (raw === null) return void sendJson(res, 413, errorBody('Request body too large', 'BAD_REQUEST'));
-    const type = headers.get('content-type') ?? '';
-    if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+    const [mediaType, ...params] = (headers.get('content-type') ?? '').toLowerCase().split(';').map((s) => s.trim());
+    const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length);
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') return void sendJson(res, 415, errorBody('Only UTF-8 request bodies are accepted', 'BAD_REQUEST'));
+    if (mediaType === 'application/json' || mediaType === 'application/graphql-response+json') {
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
       } catch {
@@ -52,16 +55,24 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
       body = raw;
     }
   }
-  let ctx: Context | undefined;
-  const run = () =>
+  let ctx = await app.contextFor(headers.get('authorization'), requestId);
+  const limit = await rateLimited(app, req, ctx);
+  if (limit.limited) {
+    sendJson(res, 429, errorBody(`Too many requests; retry after ${limit.retryAfterS} s`, 'RATE_LIMITED'), { 'retry-after': String(limit.retryAfterS) });
+    return ctx;
+  }
+  const run = (c: Context) =>
     app.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => (ctx = await app.contextFor(headers.get('authorization'), requestId)),
+      context: async () => c,
     });
-  let result = await run();
+  let result = await run(ctx);
   // A read that met a lost database connection is run once more (the pool reconnects); a
   // mutation is not: its command already retried where that was safe.
-  if (result.status === 503 && ctx?.observed.operationType === 'query') result = await run();
+  if (result.status === 503 && ctx.observed.operationType === 'query') {
+    ctx = await app.contextFor(headers.get('authorization'), requestId);
+    result = await run(ctx);
+  }
   const out: Record<string, string> = {};
   for (const [k, v] of result.headers) out[k] = v;
   res.writeHead(result.status ?? 200, out);
@@ -74,16 +85,32 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
   return ctx;
 }
 
-/** One structured line per request: no personal data (no variables, no tokens, no borrower ids). */
+/** Per caller (its institution, borrower or user) and per client address; a failing counter lets the request through. */
+async function rateLimited(app: App, req: IncomingMessage, ctx: Context): Promise<RateDecision> {
+  if (!app.rateLimiter.enabled) return { limited: false };
+  const a = ctx.actor;
+  const actorKey = a ? `${a.role}:${a.institutionId ?? a.borrowerId ?? a.userId}` : null;
+  try {
+    return await app.rateLimiter.check(req.socket.remoteAddress ?? 'unknown', actorKey, ctx.now);
+  } catch (err) {
+    app.log.warn({ err }, 'rate limit not counted');
+    return { limited: false };
+  }
+}
+
+/** One structured line per request: no personal data (no variables, no tokens, no borrower ids). Also counts it in /metrics. */
 function accessLog(app: App, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, started: bigint, ctx?: Context) {
   const outcome = ctx?.observed;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const errorCodes = outcome?.errorCodes ?? [];
+  app.metrics.observeRequest({ rootField: outcome?.rootField ?? null, status: res.statusCode, seconds: ms / 1000, errorCodes });
   app.log.info(
     {
       requestId,
       method: req.method,
       path: url.pathname,
       status: res.statusCode,
-      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      ms,
       operation: outcome?.operation ?? null,
       errors: outcome?.errorCodes.length ? outcome.errorCodes : undefined,
       role: ctx?.actor?.role ?? null,
@@ -107,6 +134,7 @@ export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new
     lifecycle.track(res);
     const started = process.hrtime.bigint();
     (async () => {
+      for (const route of routes) if (await route(req, res, url)) return;
       if (url.pathname === '/graphql') {
         const ctx = await handleGraphQL(app, req, res, url, requestId);
         return accessLog(app, req, res, url, requestId, started, ctx);
@@ -115,7 +143,12 @@ export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new
         const r = await app.readiness();
         return sendJson(res, r.ready ? 200 : 503, r.ready ? { status: 'ok' } : { status: 'unavailable', reason: r.reason });
       }
-      for (const route of routes) if (await route(req, res, url)) return;
+      if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        // same port as the API: operators keep /metrics off the public ingress (docs/operations.md)
+        const body = await app.metrics.exposition();
+        res.writeHead(200, { 'content-type': app.metrics.contentType, 'cache-control': 'no-store' });
+        return void res.end(req.method === 'HEAD' ? undefined : body);
+      }
       sendJson(res, 404, { error: 'not found' });
     })().catch((err) => {
       app.log.error({ err, requestId }, 'request failed');

@@ -49,7 +49,7 @@ describe('the production build', () => {
   it('the Dockerfile builds and starts with those same commands, as a non-root user', () => {
     const docker = readFileSync('Dockerfile', 'utf8');
     expect(docker).toMatch(/^RUN npm run build$/m);
-    expect(docker).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(docker).toMatch(/^CMD \["node", "--import", "\.\/dist\/observability\/tracing\.js", "dist\/main\.js"\]$/m);
     expect(docker).toMatch(/^USER node$/m);
     expect(docker).toMatch(/npm ci --omit=dev/);
   });

@@ -98,13 +98,21 @@ export async function ageLoans(ctx: Context, args: { asOf?: string | null }) {
  * (src/db/locks.ts), so with N replicas exactly one ages the book and the others skip the tick.
  */
 export function scheduleAgeing(
-  app: { systemContext(job: string): Context; log: Pick<Logger, 'info' | 'error'>; config: { databaseUrl?: string } },
+  app: {
+    systemContext(job: string): Context;
+    log: Pick<Logger, 'info' | 'error'>;
+    config: { databaseUrl?: string };
+    metrics: { jobRan(job: string): void };
+  },
   everyMinutes: number,
 ) {
   const run = async () => {
     try {
       const r = await ifElected(app.config.databaseUrl, 'job:ageing', () => ageLoans(app.systemContext('ageing'), {}));
-      if (r.ran) app.log.info(r.result, 'scheduled ageing');
+      if (r.ran) {
+        app.metrics.jobRan('ageing');
+        app.log.info(r.result, 'scheduled ageing');
+      }
       else app.log.info({ job: 'ageing' }, 'scheduled ageing skipped: another replica holds the job');
     } catch (err) {
       app.log.error({ err }, 'scheduled ageing failed');
