@@ -1,7 +1,7 @@
 import type { Actor } from './auth/actor.js';
 import type { Context } from './context.js';
 import type { Tx } from './db/client.js';
-import { isConnectionError, PgCode, pgErrorCode, unavailable } from './errors.js';
+import { isConnectionError, notFound, PgCode, pgErrorCode, unavailable } from './errors.js';
 import { checkIdempotencyKey, claimKey, keyScope, requestHash, saveResponse, type KeyClaim } from './idempotency.js';
 import { appendAudit } from './modules/audit/store.js';
 import { appendEvents, type DomainChange } from './modules/events/store.js';
@@ -74,7 +74,11 @@ export function defineCommand<Args, In, Out, A extends Actor>(spec: CommandSpec<
           }
           throw unavailable();
         }
-        throw spec.mapError?.(err) ?? err;
+        const mapped = spec.mapError?.(err);
+        if (mapped) throw mapped;
+        // a reference to a row that does not exist (or no longer does): the caller named something unknown
+        if (code === PgCode.foreignKeyViolation) throw notFound('A referenced record');
+        throw err;
       }
     }
   };

@@ -18,6 +18,8 @@ export const PUBLIC_CODES = new Set<string>([
   ErrorCode.NOT_FOUND,
   ErrorCode.CONFLICT,
   ErrorCode.SERVICE_UNAVAILABLE,
+  // answered by the HTTP layer with 429 and Retry-After
+  'RATE_LIMITED',
   // Produced by graphql-js / Apollo before execution; safe to pass through.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

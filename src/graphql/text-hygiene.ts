@@ -32,18 +32,22 @@ export function cleanTextRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-function firstDirtyPath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return isCleanText(value) ? null : path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const p = firstDirtyPath(value[i], `${path}.${i}`);
-      if (p) return p;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (!isCleanText(k)) return `${path}.?`;
-      const p = firstDirtyPath(v, `${path}.${k}`);
-      if (p) return p;
+/** No input of this schema nests deeper than a few levels; a deeper variable is refused, not walked. */
+const MAX_VARIABLE_DEPTH = 32;
+
+/** The path of the first unclean string, or of a value nested too deep. Iterative: hostile input cannot exhaust the stack. */
+function firstDirtyPath(root: unknown, rootPath: string): { path: string; problem: string } | null {
+  const todo: [unknown, string, number][] = [[root, rootPath, 0]];
+  while (todo.length) {
+    const [value, path, depth] = todo.pop()!;
+    if (typeof value === 'string') {
+      if (!isCleanText(value)) return { path, problem: PROBLEM };
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_VARIABLE_DEPTH) return { path, problem: `nests deeper than ${MAX_VARIABLE_DEPTH} levels` };
+      for (const [k, v] of Object.entries(value)) {
+        if (!isCleanText(k)) return { path: `${path}.?`, problem: PROBLEM };
+        todo.push([v, `${path}.${k}`, depth + 1]);
+      }
     }
   }
   return null;
@@ -55,10 +59,10 @@ export const cleanTextVariables: ApolloServerPlugin<Context> = {
     return {
       async didResolveOperation({ request }) {
         for (const [name, value] of Object.entries(request.variables ?? {})) {
-          const field = firstDirtyPath(value, name);
-          if (field) {
-            throw new GraphQLError(`${field} ${PROBLEM}`, {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, field, http: { status: 400 } },
+          const found = firstDirtyPath(value, name);
+          if (found) {
+            throw new GraphQLError(`${found.path} ${found.problem}`, {
+              extensions: { code: ErrorCode.BAD_USER_INPUT, field: found.path, http: { status: 400 } },
             });
           }
         }

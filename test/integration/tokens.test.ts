@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { institution } from '../factories.js';
 import { codeOf, TEST_SECRET, testConfig, useTestApp, type TestApp } from '../helpers/app.js';
 
 const app = useTestApp();
@@ -12,6 +13,9 @@ let t: TestApp;
 // Both describe blocks use the app: set it up for the file, so either runs on its own.
 beforeAll(async () => {
   t = await app();
+  // a signed token must also name an institution that exists, of its kind
+  await institution(t, 'BANK', 'some-bank');
+  await institution(t, 'INSURER', 'bashang-insurance');
 });
 
 describe('production keys from a JWKS endpoint', () => {
@@ -80,5 +84,22 @@ describe('npm run token', () => {
   it('refuses a role without its required claim', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], { env: { ...process.env, JWT_SECRET: TEST_SECRET } });
     await expect(run).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('tokens must name someone who exists', () => {
+  it('refuses a ghost institution, a wrong-kind institution and a ghost borrower with UNAUTHENTICATED', async () => {
+    const ghostBank = await t.token({ sub: 'x', role: 'BANK', inst: 'no-such-bank' });
+    const r = await t.gql(ghostBank, `{ me { role } }`);
+    expect(codeOf(r)).toBe('UNAUTHENTICATED');
+    expect(r.errors![0].message).toMatch(/no known bank institution/);
+    // a BANK token naming an insurer
+    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'bashang-insurance' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
+    const ghostBorrower = await t.token({ sub: 'x', role: 'BORROWER', bid: '00000000-0000-4000-8000-000000000000' });
+    expect(codeOf(await t.gql(ghostBorrower, `mutation { grantConsent(institutionId: "some-bank", purpose: LOAN_APPLICATION, expiresAt: "2030-01-01T00:00:00Z") { id } }`))).toBe(
+      'UNAUTHENTICATED',
+    );
+    // the real ones pass
+    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'some-bank' }), `{ me { role } }`))).toBeUndefined();
   });
 });
