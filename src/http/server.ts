@@ -75,7 +75,7 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
   }
   const out: Record<string, string> = {};
   for (const [k, v] of result.headers) out[k] = v;
-  res.writeHead(result.status ?? 200, out);
+  res.writeHead(legacyStatus(headers.get('accept'), result.status ?? 200, ctx), out);
   if (result.body.kind === 'complete') {
     res.end(result.body.string);
   } else {
@@ -83,6 +83,19 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
     res.end();
   }
   return ctx;
+}
+
+/** A well-formed request whose document or variables were refused: parse, validation, coercion. */
+const DOCUMENT_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * GraphQL over HTTP: a client that accepts application/graphql-response+json (or anything, as
+ * curl does) gets 400 for a refused document; a legacy client that asks for application/json
+ * only gets 200 with the errors, as the specification says it SHOULD.
+ */
+function legacyStatus(accept: string | undefined, status: number, ctx: Context): number {
+  const legacy = !!accept && accept.includes('application/json') && !accept.includes('application/graphql-response+json') && !accept.includes('*/*');
+  return legacy && status === 400 && ctx.observed.errorCodes.length > 0 && ctx.observed.errorCodes.every((c) => DOCUMENT_ERRORS.has(c)) ? 200 : status;
 }
 
 /** Per caller (its institution, borrower or user) and per client address; a failing counter lets the request through. */
