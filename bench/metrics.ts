@@ -143,6 +143,8 @@ export async function benchMetrics(opts: { dbUrl: string; port: number; runs: nu
     LOG_LEVEL: 'warn',
     JWT_SECRET: BENCH_SECRET,
     NATIONAL_ID_PEPPER: BENCH_PEPPER,
+    RATE_LIMIT_ACTOR_PER_MINUTE: '0',
+    RATE_LIMIT_IP_PER_MINUTE: '0',
   });
   const api: number[] = [];
   const naive: number[] = [];

@@ -49,7 +49,8 @@ export async function benchProfile(opts: {
     {
       name: 'this server: Apollo 5 + shield + one statement',
       args: ['--import', 'tsx', 'src/main.ts'],
-      env: { ...env, DEMO_DATA: 'off', LOG_LEVEL: 'warn', JWT_SECRET: BENCH_SECRET, NATIONAL_ID_PEPPER: BENCH_PEPPER },
+      // one load generator on one address: the per-address and per-institution limits would refuse most of it
+      env: { ...env, DEMO_DATA: 'off', LOG_LEVEL: 'warn', JWT_SECRET: BENCH_SECRET, NATIONAL_ID_PEPPER: BENCH_PEPPER, RATE_LIMIT_ACTOR_PER_MINUTE: '0', RATE_LIMIT_IP_PER_MINUTE: '0' },
       headers: async (bank) => ({ authorization: `Bearer ${await signDevToken(jwt, { sub: `${bank}-bench`, role: 'BANK', inst: bank })}` }),
     },
     {
