@@ -59,7 +59,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const knownActor = createActorCheck(db);
 
-  async function authenticate(header: string | undefined): Promise<{ actor: Actor | null; authError: AppError | null }> {
+  async function authenticate(header: string | undefined): Promise<{ actor: Actor | null; authError: Error | null }> {
     if (!header) return { actor: null, authError: null };
     const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!m) return { actor: null, authError: unauthenticated("Authorization header must be 'Bearer <token>'") };
@@ -71,7 +71,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (err instanceof AppError) return { actor: null, authError: err };
       // the database could not say who the token names: a 503 to retry, not a refusal
       if (isConnectionError(err)) return { actor: null, authError: unavailable() };
-      throw err;
+      // anything else is ours: every field answers INTERNAL_SERVER_ERROR (masked, logged), the request still gets a response
+      return { actor: null, authError: err instanceof Error ? err : new Error(String(err)) };
     }
   }
 

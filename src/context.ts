@@ -1,7 +1,6 @@
 import type { Actor } from './auth/actor.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import type { AppError } from './errors.js';
 import { LoaderCache } from './loaders.js';
 import type { Logger } from './logger.js';
 
@@ -13,8 +12,8 @@ export type Clock = () => Date;
  */
 export interface Context {
   readonly actor: Actor | null;
-  /** Set when a token was presented but could not be verified. */
-  readonly authError: AppError | null;
+  /** Set when a token was presented but could not be verified (an AppError), or verifying it failed on our side. */
+  readonly authError: Error | null;
   readonly db: Database;
   readonly config: Config;
   /** The request's clock reading: every rule and timestamp in this request uses it. */
