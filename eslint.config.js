@@ -6,12 +6,26 @@ import tseslint from 'typescript-eslint';
 const GRAPHQL_LAYER = ['graphql', 'graphql/*', '@apollo/*', 'graphql-shield', 'graphql-middleware', '**/graphql/*', '**/graphql/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'src/graphql/generated/**', 'src/dashboard/public/**', 'src/http/graphiql/**', 'migrations/**', 'test-results/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'src/graphql/generated/**',
+      'src/dashboard/public/**',
+      'src/http/graphiql/**',
+      'migrations/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['codegen.ts', 'eslint.config.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['codegen.ts', 'eslint.config.js', 'scripts/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -24,7 +38,12 @@ export default tseslint.config(
     // the resolvers and the shield gate know GraphQL.
     files: ['src/**/*.ts'],
     ignores: ['src/graphql/**', 'src/modules/*/resolvers.ts', 'src/permissions.ts', 'src/app.ts', 'src/http/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: GRAPHQL_LAYER, message: 'Only the GraphQL layer (src/graphql, resolvers.ts) imports GraphQL.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: GRAPHQL_LAYER, message: 'Only the GraphQL layer (src/graphql, resolvers.ts) imports GraphQL.' }] },
+      ],
+    },
   },
   {
     // A module reaches another only through its api.ts (or its pure rules.ts), never its store or service.
@@ -36,7 +55,17 @@ export default tseslint.config(
         {
           patterns: [
             { group: GRAPHQL_LAYER, message: 'Only the GraphQL layer (src/graphql, resolvers.ts) imports GraphQL.' },
-            { group: ['../*/store.js', '../*/service.js', '../*/commands/*', '../../*/store.js', '../../*/service.js', '../../*/commands/*'], message: "Use the other module's api.ts." },
+            {
+              group: [
+                '../*/store.js',
+                '../*/service.js',
+                '../*/commands/*',
+                '../../*/store.js',
+                '../../*/service.js',
+                '../../*/commands/*',
+              ],
+              message: "Use the other module's api.ts.",
+            },
           ],
         },
       ],

@@ -64,7 +64,12 @@ export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFrac
  * it holds `marker` (unless `fresh`), otherwise created empty. `reused` tells the caller
  * whether it still has to fill it (and then call markDataset).
  */
-export async function benchDatabase(serverUrl: string, dbName: string, marker: string, fresh: boolean): Promise<{ url: string; reused: boolean }> {
+export async function benchDatabase(
+  serverUrl: string,
+  dbName: string,
+  marker: string,
+  fresh: boolean,
+): Promise<{ url: string; reused: boolean }> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const url = withDatabase(serverUrl, dbName);
   let reused = false;

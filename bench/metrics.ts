@@ -25,7 +25,8 @@ export async function ensureMetricsDataset(serverUrl: string, dbName: string, lo
   const h = (salt: string) => `abs(hashtext(g::text || '${salt}'))`;
   await sql.begin(async (tx) => {
     await tx.unsafe(`set local session_replication_role = replica`);
-    for (const i of DEMO_INSTITUTIONS) await tx`insert into institutions (id, kind, name, created_at) values (${i.id}, ${i.kind}, ${i.name}, now())`;
+    for (const i of DEMO_INSTITUTIONS)
+      await tx`insert into institutions (id, kind, name, created_at) values (${i.id}, ${i.kind}, ${i.name}, now())`;
     await tx.unsafe(`
       insert into borrowers (id, name, category, national_id_hash, national_id_masked, county, sector, registered_on, created_at)
       select md5('b' || g)::uuid, 'bench-' || g,
@@ -74,7 +75,8 @@ export async function ensureMetricsDataset(serverUrl: string, dbName: string, lo
       ['FUND:PREMIUM_SUBSIDY', '50000000.00'],
       ['FUND:RISK_COMPENSATION', '50000000.00'],
     ]) {
-      const [t] = await tx`insert into ledger_transactions (kind, business_date, at, memo, created_by) values ('FUND_DEPOSIT', '2024-01-01', now(), 'bench', 'bench') returning id`;
+      const [t] =
+        await tx`insert into ledger_transactions (kind, business_date, at, memo, created_by) values ('FUND_DEPOSIT', '2024-01-01', now(), 'bench', 'bench') returning id`;
       await tx`insert into ledger_entries (transaction_id, account_id, amount) values (${t.id}, ${fund}, ${amount}), (${t.id}, 'BUDGET:GOVERNMENT', ${'-' + amount})`;
       await tx`update ledger_accounts set balance = balance + ${amount}::numeric where id = ${fund}`;
     }
@@ -87,7 +89,9 @@ export async function ensureMetricsDataset(serverUrl: string, dbName: string, lo
   const [{ n }] = await sql`select count(*)::int as n from loans`;
   const [{ cells }] = await sql`select count(*)::int as cells from metric_groups`;
   await sql.end();
-  console.log(`  dataset: ${n.toLocaleString('en-US')} loans, ${cells.toLocaleString('en-US')} metric group rows, generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  dataset: ${n.toLocaleString('en-US')} loans, ${cells.toLocaleString('en-US')} metric group rows, generated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return url;
 }
 
@@ -151,7 +155,10 @@ export async function benchMetrics(opts: { dbUrl: string; port: number; runs: nu
   let answer: any;
   try {
     await waitForHealth(opts.port, child);
-    const token = await signDevToken({ mode: 'hs256', secret: BENCH_SECRET, isDevSecret: false }, { sub: 'bench-gov', role: 'GOVERNMENT', inst: 'zjk-finance-bureau' });
+    const token = await signDevToken(
+      { mode: 'hs256', secret: BENCH_SECRET, isDevSecret: false },
+      { sub: 'bench-gov', role: 'GOVERNMENT', inst: 'zjk-finance-bureau' },
+    );
     const ask = async (f: object | null) => {
       const t0 = performance.now();
       const r = await fetch(`http://127.0.0.1:${opts.port}/graphql`, {
@@ -184,5 +191,9 @@ export async function benchMetrics(opts: { dbUrl: string; port: number; runs: nu
   } finally {
     await sql.end();
   }
-  return { api: { p50: percentile(api, 50), p99: percentile(api, 99), runs: api.length }, naive: { p50: percentile(naive, 50), runs: naive.length }, answer };
+  return {
+    api: { p50: percentile(api, 50), p99: percentile(api, 99), runs: api.length },
+    naive: { p50: percentile(naive, 50), runs: naive.length },
+    answer,
+  };
 }

@@ -50,7 +50,15 @@ export async function benchProfile(opts: {
       name: 'this server: Apollo 5 + shield + one statement',
       args: ['--import', 'tsx', 'src/main.ts'],
       // one load generator on one address: the per-address and per-institution limits would refuse most of it
-      env: { ...env, DEMO_DATA: 'off', LOG_LEVEL: 'warn', JWT_SECRET: BENCH_SECRET, NATIONAL_ID_PEPPER: BENCH_PEPPER, RATE_LIMIT_ACTOR_PER_MINUTE: '0', RATE_LIMIT_IP_PER_MINUTE: '0' },
+      env: {
+        ...env,
+        DEMO_DATA: 'off',
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: BENCH_SECRET,
+        NATIONAL_ID_PEPPER: BENCH_PEPPER,
+        RATE_LIMIT_ACTOR_PER_MINUTE: '0',
+        RATE_LIMIT_IP_PER_MINUTE: '0',
+      },
       headers: async (bank) => ({ authorization: `Bearer ${await signDevToken(jwt, { sub: `${bank}-bench`, role: 'BANK', inst: bank })}` }),
     },
     {
@@ -70,10 +78,20 @@ export async function benchProfile(opts: {
       const body = () =>
         JSON.stringify({ query: PROFILE_QUERY, variables: { b: ids[Math.floor(Math.random() * ids.length)], p: 'LOAN_APPLICATION' } });
       // correctness first: a profile with accounts must come back
-      const check = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body() })).json();
-      if (!check.data?.creditProfile?.accounts?.length) throw new Error(`${target.name}: bad answer ${JSON.stringify(check).slice(0, 300)}`);
+      const check = await (
+        await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body() })
+      ).json();
+      if (!check.data?.creditProfile?.accounts?.length)
+        throw new Error(`${target.name}: bad answer ${JSON.stringify(check).slice(0, 300)}`);
       // warm-up, then the measured run
-      await autocannon({ url, connections: opts.connections, duration: 3, method: 'POST', headers: { 'content-type': 'application/json', ...headers[0] }, body: body() });
+      await autocannon({
+        url,
+        connections: opts.connections,
+        duration: 3,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers[0] },
+        body: body(),
+      });
       const txBefore = await committedTransactions(opts.serverUrl, opts.dbName);
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid!))), 250);

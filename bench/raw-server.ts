@@ -48,7 +48,11 @@ createServer((req, res) => {
             borrower: row.borrower,
             accounts,
             inquiries: row.inquiries ?? [],
-            summary: summarize(accounts.map((a: any) => ({ ...a, disputed: a.dispute !== null })), row.inquiries_6m, now),
+            summary: summarize(
+              accounts.map((a: any) => ({ ...a, disputed: a.dispute !== null })),
+              row.inquiries_6m,
+              now,
+            ),
           },
         },
       };

@@ -23,27 +23,35 @@ const serverUrl = values.server!;
 console.log(`# npm run bench (${new Date().toISOString()}, node ${process.version})\n`);
 
 if (values.only !== 'metrics') {
-console.log(`## creditProfile: consent check + profile + inquiry write`);
-const spec = { borrowers: Number(values.borrowers), accountsPerBorrower: Number(values.accounts), inquiriesPerBorrower: 3, seed: 7 };
-const dbName = 'cs_bench_profile';
-const dbUrl = await ensureProfileDataset(serverUrl, dbName, spec, values.fresh!);
-console.log(`  data: ${fmt(spec.borrowers)} borrowers × ${spec.accountsPerBorrower} accounts + ${spec.inquiriesPerBorrower} inquiries each (database ${dbName})`);
-console.log(`  load: autocannon, ${values.connections} connections × ${values.duration} s, random borrower per request, pool 10, NODE_ENV=production\n`);
-const results = await benchProfile({
-  dbUrl,
-  dbName,
-  serverUrl,
-  connections: Number(values.connections),
-  duration: Number(values.duration),
-  port: Number(values.port),
-});
-console.log('| server | req/s | p50 ms | p99 ms | peak RSS MB | SQL/request | errors |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const r of results) {
-  console.log(`| ${r.name} | ${fmt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.rssMb} | ${fmt(r.statementsPerRequest, 2)} | ${r.errors}/${fmt(r.requests)} |`);
-}
-const [ours, raw] = results;
-console.log(`\n  this server / raw = ${(ours.reqPerSec / raw.reqPerSec).toFixed(2)}× (target ≥ 0.40×; PostGraphile measured 2,600–3,100 req/s on these machines)`);
+  console.log(`## creditProfile: consent check + profile + inquiry write`);
+  const spec = { borrowers: Number(values.borrowers), accountsPerBorrower: Number(values.accounts), inquiriesPerBorrower: 3, seed: 7 };
+  const dbName = 'cs_bench_profile';
+  const dbUrl = await ensureProfileDataset(serverUrl, dbName, spec, values.fresh!);
+  console.log(
+    `  data: ${fmt(spec.borrowers)} borrowers × ${spec.accountsPerBorrower} accounts + ${spec.inquiriesPerBorrower} inquiries each (database ${dbName})`,
+  );
+  console.log(
+    `  load: autocannon, ${values.connections} connections × ${values.duration} s, random borrower per request, pool 10, NODE_ENV=production\n`,
+  );
+  const results = await benchProfile({
+    dbUrl,
+    dbName,
+    serverUrl,
+    connections: Number(values.connections),
+    duration: Number(values.duration),
+    port: Number(values.port),
+  });
+  console.log('| server | req/s | p50 ms | p99 ms | peak RSS MB | SQL/request | errors |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${fmt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.rssMb} | ${fmt(r.statementsPerRequest, 2)} | ${r.errors}/${fmt(r.requests)} |`,
+    );
+  }
+  const [ours, raw] = results;
+  console.log(
+    `\n  this server / raw = ${(ours.reqPerSec / raw.reqPerSec).toFixed(2)}× (target ≥ 0.40×; PostGraphile measured 2,600–3,100 req/s on these machines)`,
+  );
 }
 
 if (values.only !== 'profile') {
@@ -52,7 +60,9 @@ if (values.only !== 'profile') {
   const m = await benchMetrics({ dbUrl: metricsUrl, port: Number(values.port) + 1, runs: 40 });
   console.log('| query | p50 ms | p99 ms | runs |');
   console.log('| --- | --- | --- | --- |');
-  console.log(`| programMetrics over HTTP (full dashboard query: kept groups + suppression) | ${m.api.p50.toFixed(1)} | ${m.api.p99.toFixed(1)} | ${m.api.runs} |`);
+  console.log(
+    `| programMetrics over HTTP (full dashboard query: kept groups + suppression) | ${m.api.p50.toFixed(1)} | ${m.api.p99.toFixed(1)} | ${m.api.runs} |`,
+  );
   console.log(`| naive scan: the same groups from the base tables (SQL only) | ${m.naive.p50.toFixed(1)} | – | ${m.naive.runs} |`);
   console.log(`\n  naive / kept groups = ${(m.naive.p50 / m.api.p50).toFixed(1)}× (target ≥ 10×; p50 target < 200 ms)`);
   console.log(`  answer: ${m.answer.totals.loans} loans, disbursed ${m.answer.totals.disbursed}, leverage ${m.answer.leverage.ratio}×`);

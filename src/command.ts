@@ -84,7 +84,14 @@ export function defineCommand<Args, In, Out, A extends Actor>(spec: CommandSpec<
   };
 }
 
-async function once<Args, In, Out, A extends Actor>(spec: CommandSpec<Args, In, Out, A>, ctx: Context, tx: Tx, actor: A, input: In, claim: KeyClaim | null): Promise<Out> {
+async function once<Args, In, Out, A extends Actor>(
+  spec: CommandSpec<Args, In, Out, A>,
+  ctx: Context,
+  tx: Tx,
+  actor: A,
+  input: In,
+  claim: KeyClaim | null,
+): Promise<Out> {
   if (claim) {
     const prior = await claimKey(tx, ctx.now, claim);
     if (prior) return prior.replay as Out;

@@ -62,7 +62,11 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is the published development secret; production needs its own' });
       }
       if (env.NATIONAL_ID_PEPPER === DEV_PEPPER) {
-        ctx.addIssue({ code: 'custom', path: ['NATIONAL_ID_PEPPER'], message: 'is the published development pepper; production needs its own' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['NATIONAL_ID_PEPPER'],
+          message: 'is the published development pepper; production needs its own',
+        });
       }
     }
   });

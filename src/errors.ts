@@ -44,17 +44,14 @@ export class AppError extends Error {
   }
 }
 
-export const unauthenticated = (message = 'Authentication required') =>
-  new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (message = 'Authentication required') => new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'Not allowed') => new AppError(ErrorCode.FORBIDDEN, message);
-export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
-  new AppError(ErrorCode.BAD_USER_INPUT, message, extra);
+export const badInput = (message: string, extra: Record<string, unknown> = {}) => new AppError(ErrorCode.BAD_USER_INPUT, message, extra);
 /** "Not found or no access": never tells one institution whether another's record exists. */
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const unavailable = (message = 'Service temporarily unavailable; retry shortly') =>
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
-  new AppError(ErrorCode.CONFLICT, message, extra);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new AppError(ErrorCode.CONFLICT, message, extra);
 
 /** Postgres SQLSTATEs a store maps to typed errors. */
 export const PgCode = {

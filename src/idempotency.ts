@@ -23,7 +23,9 @@ function canonical(value: unknown): unknown {
 }
 
 export const requestHash = (operation: string, input: unknown) =>
-  createHash('sha256').update(JSON.stringify(canonical({ operation, input }))).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify(canonical({ operation, input })))
+    .digest('hex');
 
 /** Keys are per acting institution (or borrower, or user): two banks never collide. */
 export function keyScope(ctx: Pick<Context, 'actor'>): string {

@@ -19,7 +19,10 @@ function scrub(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const first = text.split('\n')[0];
   if (first.startsWith('Failed query:')) return 'Failed query (statement and parameters withheld)';
-  return first.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").slice(0, 300);
+  return first
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/'[^']*'/g, "'…'")
+    .slice(0, 300);
 }
 
 /** The call frames only: a stack starts with the (multi-line) message, which may hold parameters. */
@@ -62,7 +65,14 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destinati
       base: undefined,
       serializers: { err: (e: unknown) => serializeError(e) },
       redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', ...PERSONAL, ...PERSONAL.map((p) => `*.${p}`)],
+        paths: [
+          'req.headers.authorization',
+          'headers.authorization',
+          'authorization',
+          'token',
+          ...PERSONAL,
+          ...PERSONAL.map((p) => `*.${p}`),
+        ],
         censor: '[redacted]',
       },
     },

@@ -35,7 +35,9 @@ const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
 // old rate-limit windows go every ten minutes, on whichever replica wins the tick
 const pruneRateLimits = setInterval(() => {
-  ifElected(config.databaseUrl, 'job:prune-rate-limits', () => app.rateLimiter.prune(new Date())).catch((err) => log.warn({ err }, 'rate-limit prune failed'));
+  ifElected(config.databaseUrl, 'job:prune-rate-limits', () => app.rateLimiter.prune(new Date())).catch((err) =>
+    log.warn({ err }, 'rate-limit prune failed'),
+  );
 }, 600_000);
 pruneRateLimits.unref();
 const lifecycle = new Lifecycle();

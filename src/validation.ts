@@ -21,12 +21,7 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what = 'input'): 
   throw badInput(`${field} ${issue.message}`, { field });
 }
 
-export const pageSize = (max: number) =>
-  z
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .max(max, `must be at most ${max}`);
+export const pageSize = (max: number) => z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
 /** Opaque cursors: base64url of the last row's key. */
 export const encodeCursor = (key: string | number) => Buffer.from(String(key)).toString('base64url');

@@ -169,7 +169,9 @@ export async function disbursedLoan(
   ok(await t.gql(insurer.token, REVIEW, { id: app.id, d: 'APPROVE', k: key('review') }));
   const policy = ok(await t.gql(insurer.token, ISSUE, { a: app.id, k: key('issue') })).issuePolicy;
   ok(await t.gql(bank.token, PLEDGE, { p: policy.id, k: key('pledge') }));
-  const loan = ok(await t.gql(bank.token, DISBURSE, { i: { policyId: policy.id, disbursedOn: terms.disbursedOn }, k: key('disburse') })).disburseLoan;
+  const loan = ok(
+    await t.gql(bank.token, DISBURSE, { i: { policyId: policy.id, disbursedOn: terms.disbursedOn }, k: key('disburse') }),
+  ).disburseLoan;
   return { applicationId: app.id, policyId: policy.id, loanId: loan.id, loanNumber: loan.loanNumber, policyNumber: policy.policyNumber };
 }
 
@@ -198,7 +200,8 @@ export async function defaultedDeals(
   terms: { amount?: string; interestRate?: string } = {},
 ): Promise<Deal[]> {
   const deals: Deal[] = [];
-  for (let i = 0; i < n; i++) deals.push(await disbursedLoan(t, b, bank, insurer, { amount: terms.amount ?? '1000.00', interestRate: terms.interestRate ?? '0.04' }));
+  for (let i = 0; i < n; i++)
+    deals.push(await disbursedLoan(t, b, bank, insurer, { amount: terms.amount ?? '1000.00', interestRate: terms.interestRate ?? '0.04' }));
   const later = new Date(t.now.getTime() + 130 * 86_400_000);
   t.setNow(later);
   ok(await t.gql(await adminToken(t), AGE, {}));

@@ -18,7 +18,10 @@ export interface Rule<R extends Role, T> {
 }
 
 /** `allow(['INSURER'], (a, claim) => a.institutionId === claim.insurerId)` */
-export function allow<const R extends Role, T = unknown>(roles: readonly R[], when?: (actor: ActorOf<R>, resource: T) => boolean): Rule<R, T> {
+export function allow<const R extends Role, T = unknown>(
+  roles: readonly R[],
+  when?: (actor: ActorOf<R>, resource: T) => boolean,
+): Rule<R, T> {
   return { roles, when };
 }
 
@@ -37,8 +40,7 @@ function hasIdentity(actor: Actor): boolean {
 
 export function definePolicy<const Rules extends Record<string, AnyRule>>(resourceName: string, rules: Rules) {
   type Action = keyof Rules & string;
-  const may = (actor: Actor | null, action: Action): boolean =>
-    !!actor && rules[action].roles.includes(actor.role) && hasIdentity(actor);
+  const may = (actor: Actor | null, action: Action): boolean => !!actor && rules[action].roles.includes(actor.role) && hasIdentity(actor);
   return {
     resourceName,
     rules,

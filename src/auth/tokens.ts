@@ -9,7 +9,10 @@ const claimsSchema = z
   .object({
     sub: z.string().min(1).max(200),
     role: z.enum(ROLES),
-    inst: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional(),
+    inst: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
+      .optional(),
     bid: z.string().uuid().optional(),
   })
   .superRefine((c, ctx) => {

@@ -71,7 +71,12 @@ function securityHeaders(): Record<string, string> {
 
 function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) {
   const body = Buffer.from(text, 'utf8');
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length), ...extra });
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(body.length),
+    ...extra,
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 

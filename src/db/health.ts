@@ -14,7 +14,10 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
 /** Ready: the database answers, and every migration this build ships has been applied. */
 export async function databaseReadiness(db: Database): Promise<Readiness> {
   try {
-    const row = await one<{ applied: string | null }>(db.orm, sql`select max(created_at)::text as applied from drizzle.__drizzle_migrations`);
+    const row = await one<{ applied: string | null }>(
+      db.orm,
+      sql`select max(created_at)::text as applied from drizzle.__drizzle_migrations`,
+    );
     const applied = Number(row?.applied ?? 0);
     if (applied < latestShippedMigration()) return { ready: false, reason: 'migrations pending' };
     return { ready: true };

@@ -27,7 +27,11 @@ export async function withExclusiveLock<T>(url: string | undefined, name: string
 }
 
 /** Run `work` only if no other replica holds the lock now; `{ ran: false }` otherwise (another replica is the one). */
-export async function ifElected<T>(url: string | undefined, name: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+export async function ifElected<T>(
+  url: string | undefined,
+  name: string,
+  work: () => Promise<T>,
+): Promise<{ ran: true; result: T } | { ran: false }> {
   if (!url) return { ran: true, result: await work() };
   const sql = await lockConnection(url);
   try {

@@ -14,7 +14,11 @@ import { parameterVersion } from '../modules/parameters/service.js';
  */
 async function insertJson(db: Executor, table: string, rows: object[], onConflictDoNothing = false) {
   if (rows.length === 0) return;
-  const cols = sql.raw(Object.keys(rows[0]).map((c) => `"${c}"`).join(', '));
+  const cols = sql.raw(
+    Object.keys(rows[0])
+      .map((c) => `"${c}"`)
+      .join(', '),
+  );
   for (let i = 0; i < rows.length; i += 5000) {
     const chunk = JSON.stringify(rows.slice(i, i + 5000));
     await db.execute(
@@ -59,11 +63,31 @@ export async function loadDemoData(
   const flush = async () => {
     if (!batch.length) return;
     const write = async (tx: Executor) => {
-      await insertJson(tx, 'borrowers', batch.map((b) => b.borrower));
-      await insertJson(tx, 'institution_customers', batch.flatMap((b) => b.customers));
-      await insertJson(tx, 'credit_accounts', batch.flatMap((b) => b.accounts.map((a) => ({ ...a, deleted_at: null }))));
-      await insertJson(tx, 'consents', batch.flatMap((b) => b.consents));
-      await insertJson(tx, 'inquiries', batch.flatMap((b) => b.inquiries));
+      await insertJson(
+        tx,
+        'borrowers',
+        batch.map((b) => b.borrower),
+      );
+      await insertJson(
+        tx,
+        'institution_customers',
+        batch.flatMap((b) => b.customers),
+      );
+      await insertJson(
+        tx,
+        'credit_accounts',
+        batch.flatMap((b) => b.accounts.map((a) => ({ ...a, deleted_at: null }))),
+      );
+      await insertJson(
+        tx,
+        'consents',
+        batch.flatMap((b) => b.consents),
+      );
+      await insertJson(
+        tx,
+        'inquiries',
+        batch.flatMap((b) => b.inquiries),
+      );
     };
     await db.orm.transaction(write);
     summary.borrowers += batch.length;
@@ -90,7 +114,14 @@ export async function loadDemoData(
 async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: DemoOptions, plan: ProgrammePlan) {
   const rng = new Rng(opts.seed ^ 0x1d5);
   const params = await parameterVersion(db, 1);
-  const p = generateProgramme(bundles, { seed: opts.seed, asOf: opts.asOf, params: params!.document, parameterVersion: 1, plan, uuid: () => rng.uuid() });
+  const p = generateProgramme(bundles, {
+    seed: opts.seed,
+    asOf: opts.asOf,
+    params: params!.document,
+    parameterVersion: 1,
+    plan,
+    uuid: () => rng.uuid(),
+  });
   await db.orm.transaction(async (tx) => {
     // bulk load: the per-row balance trigger is switched off and the trial balance checked below instead
     await tx.execute(sql`set local session_replication_role = replica`).catch(() => {});
@@ -112,17 +143,29 @@ async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: Demo
       'ledger_accounts',
       accounts.map((id) => {
         const [kind, inst] = id.split(':');
-        return { id, kind, institution_id: inst, name: kind === 'RESERVE' ? `Risk reserve of ${inst} (风险准备金)` : `Settlement of ${inst}`, balance: '0', created_at: opts.asOf.toISOString() };
+        return {
+          id,
+          kind,
+          institution_id: inst,
+          name: kind === 'RESERVE' ? `Risk reserve of ${inst} (风险准备金)` : `Settlement of ${inst}`,
+          balance: '0',
+          created_at: opts.asOf.toISOString(),
+        };
       }),
       true,
     );
     await insertJson(tx, 'ledger_transactions', p.transactions);
     await insertJson(tx, 'ledger_entries', p.entries);
-    await tx.execute(sql`update ledger_accounts a set balance = coalesce((select sum(amount) from ledger_entries e where e.account_id = a.id), 0) where a.kind not in ('BUDGET', 'EXTERNAL')`);
-    await tx.execute(sql`select setval('loan_number_seq', ${p.loans.length + 1}::bigint, false), setval('policy_number_seq', ${p.policies.length + 1}::bigint, false)`);
+    await tx.execute(
+      sql`update ledger_accounts a set balance = coalesce((select sum(amount) from ledger_entries e where e.account_id = a.id), 0) where a.kind not in ('BUDGET', 'EXTERNAL')`,
+    );
+    await tx.execute(
+      sql`select setval('loan_number_seq', ${p.loans.length + 1}::bigint, false), setval('policy_number_seq', ${p.policies.length + 1}::bigint, false)`,
+    );
     await rebuildCube(tx);
     const tb = await trialBalance(tx);
-    if (!new Decimal(tb.total).isZero() || tb.mismatched !== 0 || tb.unbalanced !== 0) throw new Error(`demo ledger out of balance: ${JSON.stringify(tb)}`);
+    if (!new Decimal(tb.total).isZero() || tb.mismatched !== 0 || tb.unbalanced !== 0)
+      throw new Error(`demo ledger out of balance: ${JSON.stringify(tb)}`);
   });
   return { applications: p.applications.length, loans: p.loans.length, claims: p.claims.length, disbursed: plan.targetDisbursed };
 }

@@ -31,6 +31,12 @@ export async function demoLogins(config: Config, db: Database): Promise<DemoLogi
   if (bank) await add('BANK', bank, { inst: bank }, `${bank}-officer-1`);
   const insurer = firstOf('INSURER');
   if (insurer) await add('INSURER', insurer, { inst: insurer }, `${insurer}-underwriter-1`);
-  if (sample) await add('BORROWER', `borrower ${sample.borrower_id} (has consented to ${sample.institution_id})`, { bid: sample.borrower_id }, `borrower-${sample.borrower_id.slice(0, 8)}`);
+  if (sample)
+    await add(
+      'BORROWER',
+      `borrower ${sample.borrower_id} (has consented to ${sample.institution_id})`,
+      { bid: sample.borrower_id },
+      `borrower-${sample.borrower_id.slice(0, 8)}`,
+    );
   return out;
 }

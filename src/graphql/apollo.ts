@@ -53,13 +53,18 @@ export function makeFormatError(log: Logger, production: boolean) {
     let code = original instanceof AppError ? original.code : (formatted.extensions?.code as string | undefined);
     if (isConnectionError(original)) {
       log.warn({ err: original, path: formatted.path }, 'database unavailable');
-      return { message: 'Service temporarily unavailable; retry shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+      return {
+        message: 'Service temporarily unavailable; retry shortly',
+        path: formatted.path,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
     }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && isBadLiteral(error)) code = ErrorCode.BAD_USER_INPUT;
     // graphql-js's own error with no code of its own (Apollo then says INTERNAL), no path and no cause
     // is raised while coercing variables ("Too many errors processing variables"): the client's input
     const uncoded = !code || code === ErrorCode.INTERNAL_SERVER_ERROR;
-    if (uncoded && !formatted.path && isGraphQLError(error) && !(error as { originalError?: unknown }).originalError) code = ErrorCode.BAD_USER_INPUT;
+    if (uncoded && !formatted.path && isGraphQLError(error) && !(error as { originalError?: unknown }).originalError)
+      code = ErrorCode.BAD_USER_INPUT;
     if (code && PUBLIC_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       const source = original instanceof AppError ? original.extensions : (formatted.extensions ?? {});
@@ -85,7 +90,8 @@ const recordOutcome: ApolloServerPlugin<Context> = {
         const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
         // Apollo shallow-clones the context per operation; `observed` is the request's own object
         const root = operation?.selectionSet.selections[0];
-        contextValue.observed.operation = operationName ?? (root?.kind === Kind.FIELD ? `${operation?.operation} ${root.name.value}` : null);
+        contextValue.observed.operation =
+          operationName ?? (root?.kind === Kind.FIELD ? `${operation?.operation} ${root.name.value}` : null);
         contextValue.observed.operationType = operation?.operation ?? null;
         // the metrics label: a root field, whatever the client called its operation (parsed but invalid documents too)
         const parsed = operation ?? document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);

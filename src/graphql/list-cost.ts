@@ -1,4 +1,12 @@
-import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 
 /**
  * A query's cost counts what it can return: every field costs 1, and a list field multiplies
@@ -80,7 +88,12 @@ export function listCostRule(maxCost: number) {
         } else {
           const f = fragments.get(s.name.value);
           if (!f || seen.has(f.name.value)) continue; // cycles are another rule's error
-          total += cost(f.selectionSet, schema.getType(f.typeCondition.name.value) as TypeLike | undefined, new Set([...seen, f.name.value]), page);
+          total += cost(
+            f.selectionSet,
+            schema.getType(f.typeCondition.name.value) as TypeLike | undefined,
+            new Set([...seen, f.name.value]),
+            page,
+          );
         }
       }
       return total;
@@ -88,13 +101,22 @@ export function listCostRule(maxCost: number) {
 
     return {
       OperationDefinition(op) {
-        const root = (op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType()) as TypeLike | null;
+        const root = (
+          op.operation === 'query'
+            ? schema.getQueryType()
+            : op.operation === 'mutation'
+              ? schema.getMutationType()
+              : schema.getSubscriptionType()
+        ) as TypeLike | null;
         const total = cost(op.selectionSet, root, new Set());
         if (total > maxCost) {
           context.reportError(
-            new GraphQLError(`Query cost limit exceeded: this query could return ${total} values, the limit is ${maxCost}; ask for fewer items (first) or fewer fields`, {
-              nodes: [op],
-            }),
+            new GraphQLError(
+              `Query cost limit exceeded: this query could return ${total} values, the limit is ${maxCost}; ask for fewer items (first) or fewer fields`,
+              {
+                nodes: [op],
+              },
+            ),
           );
         }
       },

@@ -42,7 +42,8 @@ export const RateScalar = new GraphQLScalarType({
 const RANGE = `a real calendar date from ${EARLIEST_DATE} to ${LATEST_DATE}`;
 
 function parseDate(v: unknown): string {
-  if (typeof v !== 'string' || !isValidDate(v)) throw new TypeError(`Date must be YYYY-MM-DD, ${RANGE}; got ${JSON.stringify(v)?.slice(0, 40)}`);
+  if (typeof v !== 'string' || !isValidDate(v))
+    throw new TypeError(`Date must be YYYY-MM-DD, ${RANGE}; got ${JSON.stringify(v)?.slice(0, 40)}`);
   return v;
 }
 

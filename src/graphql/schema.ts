@@ -28,7 +28,20 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
 }
 
-const moduleResolvers = [scalarResolvers, institutions, credit, consent, disputes, audit, parameters, underwriting, lending, ledger, losses, metrics];
+const moduleResolvers = [
+  scalarResolvers,
+  institutions,
+  credit,
+  consent,
+  disputes,
+  audit,
+  parameters,
+  underwriting,
+  lending,
+  ledger,
+  losses,
+  metrics,
+];
 /** The executable schema with graphql-shield applied over every field. */
 export function buildSchema(): GraphQLSchema {
   // each module's resolvers are checked against the generated Resolvers type; graphql-tools takes its own looser IResolvers

@@ -38,7 +38,8 @@ const FILES = new Map<string, { file: string | null; type: string }>([
   ['/graphiql/react-dom.production.min.js', { file: moduleFile('react-dom', 'umd/react-dom.production.min.js'), type: JS }],
 ]);
 
-const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
 
 export function graphiqlRoute(production: boolean): Route {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -50,11 +51,18 @@ export function graphiqlRoute(production: boolean): Route {
     if (url.pathname !== '/graphiql' && !url.pathname.startsWith('/graphiql/')) return false;
     const entry = production ? undefined : FILES.get(url.pathname);
     if (!entry?.file || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(production ? 'Not found' : 'Not found (GraphiQL needs the development dependencies: npm install)');
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(production ? 'Not found' : 'Not found (GraphiQL needs the development dependencies: npm install)');
       return true;
     }
     const body = await readFile(entry.file);
-    res.writeHead(200, { 'content-type': entry.type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': entry.type,
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };

@@ -39,13 +39,16 @@ export function createRateLimiter(db: Database, limits: RateLimits) {
       );
       for (const [k, limit, kind] of keys) {
         const hits = counted.find((c) => c.key === k)?.hits ?? 0;
-        if (hits > limit) return { limited: true, key: kind, retryAfterS: Math.max(1, Math.ceil((window.getTime() + 60_000 - now.getTime()) / 1000)) };
+        if (hits > limit)
+          return { limited: true, key: kind, retryAfterS: Math.max(1, Math.ceil((window.getTime() + 60_000 - now.getTime()) / 1000)) };
       }
       return { limited: false };
     },
     /** Drop windows older than an hour (run by the elected job replica). */
     async prune(now: Date) {
-      await db.orm.execute(sql`delete from rate_limit_hits where window_start < ${new Date(now.getTime() - 3_600_000).toISOString()}::timestamptz`);
+      await db.orm.execute(
+        sql`delete from rate_limit_hits where window_start < ${new Date(now.getTime() - 3_600_000).toISOString()}::timestamptz`,
+      );
     },
   };
 }

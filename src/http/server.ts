@@ -35,16 +35,26 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** GraphQL over HTTP on node:http: no framework between the socket and Apollo. Returns the request's Context, once built. */
-export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<Context | undefined> {
+export async function handleGraphQL(
+  app: App,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+): Promise<Context | undefined> {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   let body: unknown;
   if (req.method === 'POST') {
     const raw = await readBody(req);
     if (raw === null) return void sendJson(res, 413, errorBody('Request body too large', 'BAD_REQUEST'));
-    const [mediaType, ...params] = (headers.get('content-type') ?? '').toLowerCase().split(';').map((s) => s.trim());
+    const [mediaType, ...params] = (headers.get('content-type') ?? '')
+      .toLowerCase()
+      .split(';')
+      .map((s) => s.trim());
     const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length);
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') return void sendJson(res, 415, errorBody('Only UTF-8 request bodies are accepted', 'BAD_REQUEST'));
+    if (charset && charset !== 'utf-8' && charset !== 'utf8')
+      return void sendJson(res, 415, errorBody('Only UTF-8 request bodies are accepted', 'BAD_REQUEST'));
     if (mediaType === 'application/json' || mediaType === 'application/graphql-response+json') {
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
@@ -58,7 +68,9 @@ export async function handleGraphQL(app: App, req: IncomingMessage, res: ServerR
   let ctx = await app.contextFor(headers.get('authorization'), requestId);
   const limit = await rateLimited(app, req, ctx);
   if (limit.limited) {
-    sendJson(res, 429, errorBody(`Too many requests; retry after ${limit.retryAfterS} s`, 'RATE_LIMITED'), { 'retry-after': String(limit.retryAfterS) });
+    sendJson(res, 429, errorBody(`Too many requests; retry after ${limit.retryAfterS} s`, 'RATE_LIMITED'), {
+      'retry-after': String(limit.retryAfterS),
+    });
     return ctx;
   }
   const run = (c: Context) =>
@@ -94,8 +106,11 @@ const DOCUMENT_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAI
  * only gets 200 with the errors, as the specification says it SHOULD.
  */
 function legacyStatus(accept: string | undefined, status: number, ctx: Context): number {
-  const legacy = !!accept && accept.includes('application/json') && !accept.includes('application/graphql-response+json') && !accept.includes('*/*');
-  return legacy && status === 400 && ctx.observed.errorCodes.length > 0 && ctx.observed.errorCodes.every((c) => DOCUMENT_ERRORS.has(c)) ? 200 : status;
+  const legacy =
+    !!accept && accept.includes('application/json') && !accept.includes('application/graphql-response+json') && !accept.includes('*/*');
+  return legacy && status === 400 && ctx.observed.errorCodes.length > 0 && ctx.observed.errorCodes.every((c) => DOCUMENT_ERRORS.has(c))
+    ? 200
+    : status;
 }
 
 /** Per caller (its institution, borrower or user) and per client address; a failing counter lets the request through. */
@@ -142,7 +157,10 @@ export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new
     if (url.pathname === '/livez') return sendJson(res, 200, { status: 'ok' });
     if (lifecycle.draining) {
       // a request on a kept-alive connection after SIGTERM: refused cleanly, retried elsewhere
-      return sendJson(res, 503, errorBody('Server is shutting down; retry', 'SERVICE_UNAVAILABLE'), { 'retry-after': RETRY_AFTER_S, connection: 'close' });
+      return sendJson(res, 503, errorBody('Server is shutting down; retry', 'SERVICE_UNAVAILABLE'), {
+        'retry-after': RETRY_AFTER_S,
+        connection: 'close',
+      });
     }
     lifecycle.track(res);
     const started = process.hrtime.bigint();

@@ -34,16 +34,85 @@ const RESULTS = join(ROOT, 'test-results');
 const QUERY = /* GraphQL */ `
   query Metrics($f: MetricsFilter) {
     programMetrics(filter: $f) {
-      minimumCellSize referenceGuaranteeCost generatedAt
-      leverage { creditDisbursed governmentMoney ratio }
-      funds { premiumSubsidyFund riskCompensationFund subsidyOwed compensationShortfall riskReserves { insurer { id name } balance } }
-      totals { ...Cell }
-      monthly { ...Cell } byCounty { ...Cell } byCategory { ...Cell } bySector { ...Cell }
-      leagueTable { rank institution { id name kind } cell { ...Cell } }
+      minimumCellSize
+      referenceGuaranteeCost
+      generatedAt
+      leverage {
+        creditDisbursed
+        governmentMoney
+        ratio
+      }
+      funds {
+        premiumSubsidyFund
+        riskCompensationFund
+        subsidyOwed
+        compensationShortfall
+        riskReserves {
+          insurer {
+            id
+            name
+          }
+          balance
+        }
+      }
+      totals {
+        ...Cell
+      }
+      monthly {
+        ...Cell
+      }
+      byCounty {
+        ...Cell
+      }
+      byCategory {
+        ...Cell
+      }
+      bySector {
+        ...Cell
+      }
+      leagueTable {
+        rank
+        institution {
+          id
+          name
+          kind
+        }
+        cell {
+          ...Cell
+        }
+      }
     }
-    institutions { id name kind }
+    institutions {
+      id
+      name
+      kind
+    }
   }
-  fragment Cell on MetricCell { key label suppressed applications approvals approvalRate loans disbursed outstanding borrowersReached averageInterestRate averagePremiumRate averageFinancingCost savingsVsGuaranteeCompany defaults defaultedAmount defaultRate claimsPaid compensationPaid recoveries premiums premiumSubsidy lossRatio }
+  fragment Cell on MetricCell {
+    key
+    label
+    suppressed
+    applications
+    approvals
+    approvalRate
+    loans
+    disbursed
+    outstanding
+    borrowersReached
+    averageInterestRate
+    averagePremiumRate
+    averageFinancingCost
+    savingsVsGuaranteeCompany
+    defaults
+    defaultedAmount
+    defaultRate
+    claimsPaid
+    compensationPaid
+    recoveries
+    premiums
+    premiumSubsidy
+    lossRatio
+  }
 `;
 
 type Scalar = string | number | null;
@@ -106,7 +175,11 @@ function display(kind: Kind, v: string | number): string {
 
 function expectedKpis(pm: Metrics): Record<string, Expected> {
   const c = pm.totals;
-  const cell = (kind: Kind, field: string): Expected => ({ kind, value: c.suppressed ? null : (c[field] as Scalar), suppressed: c.suppressed });
+  const cell = (kind: Kind, field: string): Expected => ({
+    kind,
+    value: c.suppressed ? null : (c[field] as Scalar),
+    suppressed: c.suppressed,
+  });
   const plain = (kind: Kind, value: Scalar | undefined): Expected => ({ kind, value: value ?? null, suppressed: false });
   const out: Record<string, Expected> = {
     'kpi-leverage': plain('ratio', pm.leverage?.ratio),
@@ -302,7 +375,9 @@ const consoleProblems: string[] = [];
 
 beforeAll(async () => {
   if (!CHROMIUM) {
-    throw new Error('No Chromium or Chrome found for the dashboard test: set CHROME_PATH, or run `npm run setup:browser` (Debian: apt-get install chromium).');
+    throw new Error(
+      'No Chromium or Chrome found for the dashboard test: set CHROME_PATH, or run `npm run setup:browser` (Debian: apt-get install chromium).',
+    );
   }
   t = await app();
   await loadDemoData(t.tdb.db, { seed: 20140601, borrowers: 2000, asOf: t.now, pepper: t.config.nationalIdPepper });
@@ -312,10 +387,22 @@ beforeAll(async () => {
   bankToken = await t.token({ sub: 'bank-1', role: 'BANK', inst: 'saibei-rural-bank' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   // Reduced motion: the page then draws charts without animation, so pixels are final at once.
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true, locale: 'zh-CN' });
+  context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    reducedMotion: 'reduce',
+    acceptDownloads: true,
+    locale: 'zh-CN',
+  });
   page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) consoleProblems.push(`console.${m.type()}: ${m.text()}`);
@@ -338,9 +425,13 @@ async function apiMetrics(filter: Filter | null): Promise<Metrics> {
 /** Waits until the page shows the answer for `filter`; fails with the page's error if it shows one. */
 async function settled(filter: Filter) {
   const key = JSON.stringify(filter);
-  await page.waitForFunction((k) => (document.body.dataset.state === 'ready' || document.body.dataset.state === 'error') && document.body.dataset.filter === k, key, {
-    timeout: 20_000,
-  });
+  await page.waitForFunction(
+    (k) => (document.body.dataset.state === 'ready' || document.body.dataset.state === 'error') && document.body.dataset.filter === k,
+    key,
+    {
+      timeout: 20_000,
+    },
+  );
   const state = await page.evaluate(() => document.body.dataset.state);
   if (state !== 'ready') throw new Error(`the dashboard shows an error for ${key}: ${await page.textContent('[data-testid=error]')}`);
 }
@@ -352,16 +443,21 @@ async function signIn(token: string) {
   await page.reload();
   await page.fill('[data-testid=token-input]', token);
   await page.click('[data-testid=sign-in]');
-  await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', undefined, {
+    timeout: 20_000,
+  });
 }
 
 async function assertPageShows(pm: Metrics) {
   compareShown(await shownNumbers(page, 'kpi-'), expectedKpis(pm), 'KPI');
   compareShown(await shownNumbers(page, 'league-row-'), expectedLeague(pm), 'league table');
   // League rows in the API's order, names as the API gives them.
-  const rowIds = await page.$$eval('[data-testid=league-table] tbody tr[data-testid]', (trs) => trs.map((tr) => tr.getAttribute('data-testid')));
+  const rowIds = await page.$$eval('[data-testid=league-table] tbody tr[data-testid]', (trs) =>
+    trs.map((tr) => tr.getAttribute('data-testid')),
+  );
   expect(rowIds).toEqual(pm.leagueTable.map((r) => `league-row-${r.institution.id}`));
-  for (const r of pm.leagueTable) expect(await page.textContent(`[data-testid="league-row-${r.institution.id}-name"]`)).toBe(r.institution.name);
+  for (const r of pm.leagueTable)
+    expect(await page.textContent(`[data-testid="league-row-${r.institution.id}-name"]`)).toBe(r.institution.name);
 
   const charts = await chartInfo(page);
   const series: [keyof typeof charts, Cell[], number][] = [
@@ -379,12 +475,14 @@ async function assertPageShows(pm: Metrics) {
       expect(info.data[1], 'monthly chart: loans').toEqual(published.map((c) => Number(c.loans ?? 0)));
     }
     // Non-blank: bars, slices or the line cover part of the canvas (a doughnut of zeros draws nothing).
-    if (published.some((c) => Number(c.disbursed ?? 0) > 0)) expect(info.painted, `${name} chart is drawn`).toBeGreaterThan(info.pixels * 0.01);
+    if (published.some((c) => Number(c.disbursed ?? 0) > 0))
+      expect(info.painted, `${name} chart is drawn`).toBeGreaterThan(info.pixels * 0.01);
     expect(await page.isVisible(`[data-testid="chart-${name}-empty"]`), `${name}: "no data" shown only when there is none`).toBe(
       !published.some((c) => Number(c.disbursed ?? 0) !== 0 || Number(c.loans ?? 0) !== 0),
     );
     const note = (await page.textContent(`[data-testid="chart-${name}-withheld"]`)) ?? '';
-    for (const c of cells.filter((x) => x.suppressed)) expect(note, `${name}: withheld ${c.key} listed under the chart`).toContain(c.label ?? c.key);
+    for (const c of cells.filter((x) => x.suppressed))
+      expect(note, `${name}: withheld ${c.key} listed under the chart`).toContain(c.label ?? c.key);
     if (!cells.some((x) => x.suppressed)) expect(note).toBe('');
   }
 
@@ -394,7 +492,10 @@ async function assertPageShows(pm: Metrics) {
   expect(await page.$$eval('.num:not([data-testid])', (els) => els.length)).toBe(0);
 }
 
-function rawRequest(method: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawRequest(
+  method: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: u.hostname, port: u.port, method, path }, (res) => {
@@ -413,7 +514,10 @@ describe('dashboard (end to end in Chromium)', () => {
     const assets: [string, RegExp][] = [
       ['/dashboard', /^text\/html/],
       ['/dashboard/', /^text\/html/],
-      ...readdirSync(join(ROOT, 'src', 'dashboard', 'public', 'js')).map((f): [string, RegExp] => [`/dashboard/js/${f}`, /^text\/javascript/]),
+      ...readdirSync(join(ROOT, 'src', 'dashboard', 'public', 'js')).map((f): [string, RegExp] => [
+        `/dashboard/js/${f}`,
+        /^text\/javascript/,
+      ]),
       ['/dashboard/app.css', /^text\/css/],
       ['/dashboard/figures.css', /^text\/css/],
       ['/dashboard/vendor/chart.umd.js', /^text\/javascript/],
@@ -425,7 +529,8 @@ describe('dashboard (end to end in Chromium)', () => {
       expect(r.headers['cache-control'], path).toBe('no-store');
       expect(r.headers['x-content-type-options'], path).toBe('nosniff');
       const csp = String(r.headers['content-security-policy']);
-      for (const d of ["default-src 'self'", "connect-src 'self'", "img-src 'self' data: blob:", "style-src 'self'"]) expect(csp, path).toContain(d);
+      for (const d of ["default-src 'self'", "connect-src 'self'", "img-src 'self' data: blob:", "style-src 'self'"])
+        expect(csp, path).toContain(d);
       expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     }
     expect((await rawRequest('GET', '/dashboard/vendor/chart.umd.js')).body).toMatch(/Chart\.js v4\./);
@@ -467,7 +572,8 @@ describe('dashboard (end to end in Chromium)', () => {
     // Leverage is the first tile.
     expect(await page.$eval('[data-testid=kpis] > *:first-child', (e) => e.getAttribute('data-testid'))).toBe('tile-leverage');
     // The unfiltered answer fills the filter choices.
-    const options = async (id: string) => page.$$eval(`[data-testid=${id}] option`, (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const options = async (id: string) =>
+      page.$$eval(`[data-testid=${id}] option`, (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     expect(await options('filter-county')).toEqual(pm.byCounty.map((c) => c.key));
     expect(await options('filter-sector')).toEqual(pm.bySector.map((c) => c.key));
     expect(new Set(await options('filter-year'))).toEqual(new Set(pm.monthly.map((c) => c.key!.slice(0, 4))));
@@ -483,7 +589,9 @@ describe('dashboard (end to end in Chromium)', () => {
     await settled({ category: 'RURAL_HOUSEHOLD' });
     await assertPageShows(await apiMetrics({ category: 'RURAL_HOUSEHOLD' }));
 
-    const years = await page.$$eval('[data-testid=filter-year] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const years = await page.$$eval('[data-testid=filter-year] option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    );
     expect(years.length, 'year choices (from the unfiltered monthly cells)').toBeGreaterThan(0);
     await page.selectOption('[data-testid=filter-year]', years[0]);
     const both: Filter = { year: Number(years[0]), category: 'RURAL_HOUSEHOLD' };
@@ -518,7 +626,10 @@ describe('dashboard (end to end in Chromium)', () => {
       ['byCategory', pm.byCategory],
     ] as const) {
       const got = csvSection(rows, name);
-      expect(got.map((r) => [r.key, r.disbursed]), name).toEqual(cells.map((c) => [c.key, csvOf({ value: c.disbursed as Scalar, suppressed: c.suppressed })]));
+      expect(
+        got.map((r) => [r.key, r.disbursed]),
+        name,
+      ).toEqual(cells.map((c) => [c.key, csvOf({ value: c.disbursed as Scalar, suppressed: c.suppressed })]));
     }
 
     const league = csvSection(rows, 'leagueTable');
@@ -527,7 +638,13 @@ describe('dashboard (end to end in Chromium)', () => {
       const got = league[i];
       expect(got.rank).toBe(String(r.rank));
       expect(got.institution).toBe(r.institution.name);
-      for (const [field, value] of Object.entries({ loans: r.cell.loans, disbursed: r.cell.disbursed, defaultRate: r.cell.defaultRate, lossRatio: r.cell.lossRatio, claimsPaid: r.cell.claimsPaid })) {
+      for (const [field, value] of Object.entries({
+        loans: r.cell.loans,
+        disbursed: r.cell.disbursed,
+        defaultRate: r.cell.defaultRate,
+        lossRatio: r.cell.lossRatio,
+        claimsPaid: r.cell.claimsPaid,
+      })) {
         expect(got[field], `${r.institution.id} ${field}`).toBe(csvOf({ value: value as Scalar, suppressed: r.cell.suppressed }));
       }
     }

@@ -18,7 +18,11 @@ export interface ServerProcess {
  * loader (no npx), its own port, on the test's PostgreSQL database or a fresh embedded one.
  */
 export async function startServer(
-  opts: { databaseUrl?: string; env?: Record<string, string>; /** node arguments; the TypeScript source through tsx by default */ args?: string[] } = {},
+  opts: {
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    /** node arguments; the TypeScript source through tsx by default */ args?: string[];
+  } = {},
 ): Promise<ServerProcess> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -52,7 +56,7 @@ export async function startServer(
           }
         }
         const m = /GraphQL:\s+(http:\/\/\S+\/graphql)/.exec(line);
-        if (m) resolve(m[1].replace("//localhost:", "//127.0.0.1:"));
+        if (m) resolve(m[1].replace('//localhost:', '//127.0.0.1:'));
       }
     };
     child.stdout!.on('data', onData);

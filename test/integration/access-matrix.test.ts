@@ -1,7 +1,31 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import type { Role } from '../../src/domain.js';
-import { borrower, COMPENSATE, consent, COURT, defaultedDeals, DEPOSIT, disbursedLoan, FILE_CLAIM, furnish, institution, ISSUE, key, nationalId, PAY_CLAIM, paidClaim, PLEDGE, record, RECOVER, REVIEW, SUBMIT, type BorrowerHandle, type Deal, type Inst } from '../factories.js';
+import {
+  borrower,
+  COMPENSATE,
+  consent,
+  COURT,
+  defaultedDeals,
+  DEPOSIT,
+  disbursedLoan,
+  FILE_CLAIM,
+  furnish,
+  institution,
+  ISSUE,
+  key,
+  nationalId,
+  PAY_CLAIM,
+  paidClaim,
+  PLEDGE,
+  record,
+  RECOVER,
+  REVIEW,
+  SUBMIT,
+  type BorrowerHandle,
+  type Deal,
+  type Inst,
+} from '../factories.js';
 import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -100,7 +124,14 @@ const OPS: Op[] = [
     allowed: ['BANK', 'INSURER'],
     doc: `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`,
     vars: async () => ({
-      i: { name: '矩阵', nationalId: nationalId(), category: 'RURAL_HOUSEHOLD', county: '沽源县', sector: 'planting', registeredOn: '2020-01-01' },
+      i: {
+        name: '矩阵',
+        nationalId: nationalId(),
+        category: 'RURAL_HOUSEHOLD',
+        county: '沽源县',
+        sector: 'planting',
+        registeredOn: '2020-01-01',
+      },
     }),
   },
   {
@@ -133,7 +164,8 @@ const OPS: Op[] = [
     doc: `mutation($id: ID!) { resolveDispute(id: $id, outcome: VERIFIED, note: "checked") { id } }`,
     vars: async (role) => {
       const inst = instOf(role);
-      const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0].id;
+      const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0]
+        .id;
       const d = await t.gql(b.token, `mutation($r: ID!) { fileDispute(recordId: $r, reason: "x") { id } }`, { r: acc });
       return { id: d.data.fileDispute.id };
     },
@@ -144,7 +176,15 @@ const OPS: Op[] = [
     field: 'quote',
     allowed: ['BANK', 'INSURER', 'BORROWER'],
     doc: `query($i: QuoteInput!) { quote(input: $i) { eligible } }`,
-    vars: async (role) => ({ i: { borrowerId: role === 'BORROWER' ? null : b.id, amount: '1000.00', termYears: 1, interestRate: '0.04', purpose: 'LOAN_APPLICATION' } }),
+    vars: async (role) => ({
+      i: {
+        borrowerId: role === 'BORROWER' ? null : b.id,
+        amount: '1000.00',
+        termYears: 1,
+        interestRate: '0.04',
+        purpose: 'LOAN_APPLICATION',
+      },
+    }),
   },
   {
     field: 'application',
@@ -153,8 +193,18 @@ const OPS: Op[] = [
     vars: async () => ({ id: deal.applicationId }),
   },
   { field: 'applications', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `{ applications { id } }` },
-  { field: 'policy', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `query($id: ID!) { policy(id: $id) { id } }`, vars: async () => ({ id: deal.policyId }) },
-  { field: 'loan', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `query($id: ID!) { loan(id: $id) { id } }`, vars: async () => ({ id: deal.loanId }) },
+  {
+    field: 'policy',
+    allowed: ['BANK', 'INSURER', 'BORROWER'],
+    doc: `query($id: ID!) { policy(id: $id) { id } }`,
+    vars: async () => ({ id: deal.policyId }),
+  },
+  {
+    field: 'loan',
+    allowed: ['BANK', 'INSURER', 'BORROWER'],
+    doc: `query($id: ID!) { loan(id: $id) { id } }`,
+    vars: async () => ({ id: deal.loanId }),
+  },
   { field: 'loans', allowed: ['BANK', 'INSURER', 'BORROWER'], doc: `{ loans { id } }` },
   {
     field: 'createParameterVersion',
@@ -167,11 +217,24 @@ const OPS: Op[] = [
     allowed: ['BANK', 'BORROWER'],
     doc: SUBMIT,
     vars: async (role) => ({
-      i: { borrowerId: role === 'BORROWER' ? null : b.id, bankId: bank.id, insurerId: insurer.id, amount: '1000.00', termYears: 1, interestRate: '0.04', loanPurpose: 'matrix' },
+      i: {
+        borrowerId: role === 'BORROWER' ? null : b.id,
+        bankId: bank.id,
+        insurerId: insurer.id,
+        amount: '1000.00',
+        termYears: 1,
+        interestRate: '0.04',
+        loanPurpose: 'matrix',
+      },
       k: key(),
     }),
   },
-  { field: 'reviewApplication', allowed: ['BANK', 'INSURER'], doc: REVIEW, vars: async () => ({ id: await submitted(), d: 'APPROVE', k: key() }) },
+  {
+    field: 'reviewApplication',
+    allowed: ['BANK', 'INSURER'],
+    doc: REVIEW,
+    vars: async () => ({ id: await submitted(), d: 'APPROVE', k: key() }),
+  },
   { field: 'issuePolicy', allowed: ['INSURER'], doc: ISSUE, vars: async () => ({ a: await approved(), k: key() }) },
   { field: 'pledgePolicy', allowed: ['BANK'], doc: PLEDGE, vars: async () => ({ p: await issued(), k: key() }) },
   {
@@ -194,7 +257,7 @@ const OPS: Op[] = [
     field: 'claim',
     allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'],
     doc: `query($id: ID!) { claim(id: $id) { id } }`,
-    vars: async (_r, allowed) => ({ id: allowed ? (await claimFixture()) : NOWHERE }),
+    vars: async (_r, allowed) => ({ id: allowed ? await claimFixture() : NOWHERE }),
   },
   {
     field: 'depositToFund',
@@ -305,7 +368,11 @@ describe('tokens', () => {
   it('refuses tokens whose claims do not fit the role', async () => {
     const { SignJWT } = await import('jose');
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode(t.config.jwt.mode === 'hs256' ? t.config.jwt.secret : ''));
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(t.config.jwt.mode === 'hs256' ? t.config.jwt.secret : ''));
     expect(codeOf(await t.gql(await sign({ role: 'BANK' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
     expect(codeOf(await t.gql(await sign({ role: 'BORROWER', bid: 'nope' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
     expect(codeOf(await t.gql(await sign({ role: 'ROOT' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
@@ -313,7 +380,11 @@ describe('tokens', () => {
 
   it('refuses an HS256 token signed with another secret and an unsigned (alg none) token', async () => {
     const { SignJWT, UnsecuredJWT } = await import('jose');
-    const other = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-123456'));
+    const other = await new SignJWT({ role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-123456'));
     expect(codeOf(await t.gql(other, `{ auditTrail { entries { id } } }`))).toBe('UNAUTHENTICATED');
     const none = new UnsecuredJWT({ role: 'ADMIN' }).setSubject('u').setExpirationTime('1h').encode();
     expect(codeOf(await t.gql(none, `{ auditTrail { entries { id } } }`))).toBe('UNAUTHENTICATED');

@@ -46,7 +46,13 @@ describe('batching', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (;;) {
-      const page: any = ok(await t.gql(bank.token, `query($a: String) { customers(first: 17, after: $a) { nodes { borrower { id } } pageInfo { hasNextPage endCursor } } }`, { a: after })).customers;
+      const page: any = ok(
+        await t.gql(
+          bank.token,
+          `query($a: String) { customers(first: 17, after: $a) { nodes { borrower { id } } pageInfo { hasNextPage endCursor } } }`,
+          { a: after },
+        ),
+      ).customers;
       for (const n of page.nodes) {
         expect(seen.has(n.borrower.id)).toBe(false);
         seen.add(n.borrower.id);
@@ -59,7 +65,11 @@ describe('batching', () => {
 
   it('reads a credit profile in one statement whatever the number of accounts', async () => {
     const b = await borrower(t, bank);
-    await t.gql(b.token, `mutation($i: ID!) { grantConsent(institutionId: $i, purpose: UNDERWRITING, expiresAt: "2026-12-31T00:00:00Z") { id } }`, { i: bank.id });
+    await t.gql(
+      b.token,
+      `mutation($i: ID!) { grantConsent(institutionId: $i, purpose: UNDERWRITING, expiresAt: "2026-12-31T00:00:00Z") { id } }`,
+      { i: bank.id },
+    );
     const Q = `query($b: ID!) { creditProfile(borrowerId: $b, purpose: UNDERWRITING) { accounts { id furnisher { name } statusHistory { status } } summary { openAccounts } inquiries { purpose } } }`;
     const count = async () => {
       const before = t.tdb.db.stats.statements;
@@ -68,7 +78,11 @@ describe('batching', () => {
     };
     await furnish(t, bank, [{ borrowerId: b.id }]);
     const few = await count();
-    await furnish(t, bank, Array.from({ length: 12 }, () => ({ borrowerId: b.id })));
+    await furnish(
+      t,
+      bank,
+      Array.from({ length: 12 }, () => ({ borrowerId: b.id })),
+    );
     expect(few).toBe(1);
     expect(await count()).toBe(1);
   });

@@ -45,7 +45,8 @@ function losingConnection(db: Database, failures: number, when: 'before' | 'afte
 }
 
 const fundBalance = async () =>
-  (await rows<{ balance: string }>(t.tdb.db.orm, sql`select balance::text from ledger_accounts where id = 'FUND:RISK_COMPENSATION'`))[0]?.balance ?? '0.00';
+  (await rows<{ balance: string }>(t.tdb.db.orm, sql`select balance::text from ledger_accounts where id = 'FUND:RISK_COMPENSATION'`))[0]
+    ?.balance ?? '0.00';
 
 describe('the command helper on a lost connection', () => {
   it('retries once a transaction whose body never finished, and the change lands once', async () => {
@@ -81,7 +82,10 @@ describe('the command helper on a lost connection', () => {
     const lost = await createApp({ config: testConfig(), db: losingConnection(t.tdb.db, 1, 'after'), clock: () => t.now });
     const e = new Date(t.now.getTime() + 10 * 86_400_000).toISOString();
     const r = await lost.apollo.executeOperation(
-      { query: `mutation($e: DateTime!) { grantConsent(institutionId: "${bank.id}", purpose: UNDERWRITING, expiresAt: $e) { id } }`, variables: { e } },
+      {
+        query: `mutation($e: DateTime!) { grantConsent(institutionId: "${bank.id}", purpose: UNDERWRITING, expiresAt: $e) { id } }`,
+        variables: { e },
+      },
       { contextValue: await lost.contextFor(`Bearer ${b.token}`) },
     );
     expect(codeOf((r.body as any).singleResult)).toBe('SERVICE_UNAVAILABLE');
@@ -116,7 +120,11 @@ describe.runIf(onRealServer())('pg_terminate_backend during load (PostgreSQL: re
     const dbName = new URL(t.tdb.url!).pathname.slice(1);
     const post = async (token: string, query: string, variables: Record<string, unknown>) => {
       const started = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as any, ms: performance.now() - started };
     };
     const before = Number(await fundBalance());
@@ -127,7 +135,9 @@ describe.runIf(onRealServer())('pg_terminate_backend during load (PostgreSQL: re
       let kills = 0;
       while (!stop && kills < 8) {
         await new Promise((r) => setTimeout(r, 150));
-        await admin.orm.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`);
+        await admin.orm.execute(
+          sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`,
+        );
         kills++;
       }
       return kills;
@@ -141,7 +151,13 @@ describe.runIf(onRealServer())('pg_terminate_backend during load (PostgreSQL: re
           if (r.status === 200 && !r.body.errors) break;
           await new Promise((res) => setTimeout(res, 50 * (i % 5)));
         }
-        results.push(await post(bank.token, `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { summary { openAccounts } } }`, { b: b.id }));
+        results.push(
+          await post(
+            bank.token,
+            `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { summary { openAccounts } } }`,
+            { b: b.id },
+          ),
+        );
       }),
     );
     stop = true;

@@ -44,7 +44,11 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('answers a real query over HTTP with a bearer token', async () => {
-    const res = await post(url, { query: `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { borrower { id } } }`, variables: { b: b.id } }, { authorization: `Bearer ${bank.token}` });
+    const res = await post(
+      url,
+      { query: `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { borrower { id } } }`, variables: { b: b.id } },
+      { authorization: `Bearer ${bank.token}` },
+    );
     expect(res.status).toBe(200);
     expect((await res.json()).data.creditProfile.borrower.id).toBe(b.id);
   });
@@ -75,7 +79,10 @@ describe('GraphQL over HTTP', () => {
     };
     const deep = await run(shallow, `{ customers { nodes { accounts { statusHistory { month } } } } }`);
     expect(deep.errors[0].message).toMatch(/depth limit/i);
-    const costly = await run(cheap, `{ customers { nodes { borrower { id name county sector category registeredOn } accounts { id balance status } } } }`);
+    const costly = await run(
+      cheap,
+      `{ customers { nodes { borrower { id name county sector category registeredOn } accounts { id balance status } } } }`,
+    );
     expect(costly.errors[0].message).toMatch(/cost limit/i);
     expect((await run(shallow, `{ me { role } }`)).errors).toBeUndefined();
     expect((await run(cheap, `{ me { role } }`)).errors).toBeUndefined();
@@ -84,7 +91,13 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('never returns stack traces or SQL', async () => {
-    const res = await (await post(url, { query: `{ creditProfile(borrowerId: "x", purpose: UNDERWRITING) { borrower { id } } }` }, { authorization: `Bearer ${bank.token}` })).json();
+    const res = await (
+      await post(
+        url,
+        { query: `{ creditProfile(borrowerId: "x", purpose: UNDERWRITING) { borrower { id } } }` },
+        { authorization: `Bearer ${bank.token}` },
+      )
+    ).json();
     const text = JSON.stringify(res);
     expect(text).not.toMatch(/stacktrace|select |insert |at .*\.ts:/i);
     expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -116,9 +129,14 @@ describe('production mode', () => {
     const fault = () => {
       throw new Error('relation "secret_table" does not exist: select * from secret_table (pool closed)');
     };
-    const orm = new Proxy(t.tdb.db.orm, { get: (target, prop) => (prop === 'select' || prop === 'execute' ? fault : Reflect.get(target, prop)) });
+    const orm = new Proxy(t.tdb.db.orm, {
+      get: (target, prop) => (prop === 'select' || prop === 'execute' ? fault : Reflect.get(target, prop)),
+    });
     const broken = { db: { ...t.tdb.db, orm }, drop: async () => {} };
-    const a = await createApp({ config: testConfig({ NODE_ENV: 'production', NATIONAL_ID_PEPPER: 'prod-pepper-0123456789' }), db: broken.db });
+    const a = await createApp({
+      config: testConfig({ NODE_ENV: 'production', NATIONAL_ID_PEPPER: 'prod-pepper-0123456789' }),
+      db: broken.db,
+    });
     const ctx = await a.contextFor(`Bearer ${bank.token}`);
     const r = await a.apollo.executeOperation({ query: `{ institutions { id } }` }, { contextValue: ctx });
     const body = (r.body as any).singleResult;

@@ -38,16 +38,23 @@ describe('text inputs', () => {
   });
 
   it('refuses a control character in a literal argument, naming it', async () => {
-    const r = await t.gql(bank.token, `mutation { fileDispute(recordId: "00000000-0000-4000-8000-000000000000", reason: "bad\\u0000") { id } }`);
+    const r = await t.gql(
+      bank.token,
+      `mutation { fileDispute(recordId: "00000000-0000-4000-8000-000000000000", reason: "bad\\u0000") { id } }`,
+    );
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].message).toMatch(/^reason must not contain control characters/);
   });
 
   it('keeps tabs, newlines and Chinese text', async () => {
     const b = await borrower(t, bank);
-    const r = await t.gql(b.token, `mutation($r: String!) { fileDispute(recordId: "00000000-0000-4000-8000-000000000000", reason: $r) { id } }`, {
-      r: '这笔逾期记录有误\n\t第二行',
-    });
+    const r = await t.gql(
+      b.token,
+      `mutation($r: String!) { fileDispute(recordId: "00000000-0000-4000-8000-000000000000", reason: $r) { id } }`,
+      {
+        r: '这笔逾期记录有误\n\t第二行',
+      },
+    );
     expect(codeOf(r)).toBe('NOT_FOUND');
   });
 });
@@ -63,9 +70,13 @@ describe('dates and amounts', () => {
 
   it('refuses an impossible DateTime instead of rolling it into March', async () => {
     const b = await borrower(t, bank);
-    const r = await t.gql(b.token, `mutation($e: DateTime!) { grantConsent(institutionId: "${bank.id}", purpose: LOAN_APPLICATION, expiresAt: $e) { id } }`, {
-      e: '2026-02-30T00:00:00Z',
-    });
+    const r = await t.gql(
+      b.token,
+      `mutation($e: DateTime!) { grantConsent(institutionId: "${bank.id}", purpose: LOAN_APPLICATION, expiresAt: $e) { id } }`,
+      {
+        e: '2026-02-30T00:00:00Z',
+      },
+    );
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
   });
 

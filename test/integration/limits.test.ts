@@ -31,7 +31,11 @@ async function replica(env: Record<string, string>) {
 }
 
 const ask = (url: string, token: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { role } }' }) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { role } }' }),
+  });
 
 describe('rate limits', () => {
   it('count per institution across replicas, and answer 429 with Retry-After beyond the limit', async () => {

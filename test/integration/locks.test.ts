@@ -23,7 +23,10 @@ describe('one replica at a time', () => {
       const replicas = await Promise.all([1, 2, 3].map(() => openDatabase({ url, poolSize: 2 })));
       try {
         await Promise.all(replicas.map((db) => migrateDatabase(db, url)));
-        const applied = await rows<{ hash: string; n: number }>(replicas[0].orm, sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`);
+        const applied = await rows<{ hash: string; n: number }>(
+          replicas[0].orm,
+          sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`,
+        );
         expect(applied.length).toBeGreaterThan(7);
         expect(applied.every((m) => m.n === 1)).toBe(true);
       } finally {

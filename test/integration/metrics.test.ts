@@ -64,7 +64,12 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) await open(A, 'retail', '50000.00', '0.04', '166.67');
   for (let i = 0; i < 5; i++) await open(B, 'planting', '200000.00', '0.055', '916.67');
   const declined = await borrower(t, bank, { county: B, sector: 'planting', registeredOn: '2025-01-01' });
-  const a = ok(await t.gql(declined.token, SUBMIT, { i: { bankId: bank.id, insurerId: insurer.id, amount: '200000.00', termYears: 1, interestRate: '0.055', loanPurpose: '种植' }, k: key() })).submitApplication;
+  const a = ok(
+    await t.gql(declined.token, SUBMIT, {
+      i: { bankId: bank.id, insurerId: insurer.id, amount: '200000.00', termYears: 1, interestRate: '0.055', loanPurpose: '种植' },
+      k: key(),
+    }),
+  ).submitApplication;
   ok(await t.gql(bank.token, REVIEW, { id: a.id, d: 'DECLINE', r: ['经营场地租约不足一年'], k: key() }));
   // 130 days on: every loan but the first has paid its four interest instalments; the first defaults
   defaulting = deals[0].deal;
@@ -83,10 +88,14 @@ beforeAll(async () => {
 
 const minimumCellSize = async (k: number, from: string) => {
   ok(
-    await t.gql(gov.token, `mutation($i: NewParameterVersionInput!, $k: String!) { createParameterVersion(input: $i, idempotencyKey: $k) { version } }`, {
-      i: { effectiveFrom: from, note: `k = ${k}`, changes: { minimumCellSize: k } },
-      k: key(),
-    }),
+    await t.gql(
+      gov.token,
+      `mutation($i: NewParameterVersionInput!, $k: String!) { createParameterVersion(input: $i, idempotencyKey: $k) { version } }`,
+      {
+        i: { effectiveFrom: from, note: `k = ${k}`, changes: { minimumCellSize: k } },
+        k: key(),
+      },
+    ),
   );
   t.setNow(from);
 };
@@ -134,8 +143,19 @@ describe('each metric against the hand-computed data set (k = 2)', () => {
   it('breakdowns by county, sector, month and institution add up to the totals', () => {
     const county = Object.fromEntries(m.byCounty.map((c: any) => [c.key, c]));
     expect(county[A]).toMatchObject({ applications: 9, loans: 9, disbursed: '800000.00', defaults: 1, outstanding: '700000.00' });
-    expect(county[B]).toMatchObject({ applications: 6, approvals: 5, loans: 5, disbursed: '1000000.00', defaults: 0, approvalRate: '0.833333' });
-    expect(m.bySector.map((c: any) => [c.key, c.loans])).toEqual([['breeding', 7], ['planting', 5], ['retail', 2]]);
+    expect(county[B]).toMatchObject({
+      applications: 6,
+      approvals: 5,
+      loans: 5,
+      disbursed: '1000000.00',
+      defaults: 0,
+      approvalRate: '0.833333',
+    });
+    expect(m.bySector.map((c: any) => [c.key, c.loans])).toEqual([
+      ['breeding', 7],
+      ['planting', 5],
+      ['retail', 2],
+    ]);
     expect(m.monthly).toHaveLength(1);
     expect(m.monthly[0]).toMatchObject({ key: '2026-03', applications: 15, disbursed: '1800000.00' });
     expect(m.byBank).toEqual([expect.objectContaining({ key: bank.id, disbursed: '1800000.00' })]);
@@ -182,7 +202,9 @@ describe('privacy by construction (k = 5)', () => {
     const breeding = ok(await t.gql(gov.token, METRICS, { f: { sector: 'breeding' } })).programMetrics.totals;
     expect(countyA.suppressed && breeding.suppressed).toBe(false); // not everything hidden...
     expect(!countyA.suppressed && !breeding.suppressed).toBe(false); // ...but never both published
-    const breedingInA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.bySector.find((c: any) => c.key === 'breeding');
+    const breedingInA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.bySector.find(
+      (c: any) => c.key === 'breeding',
+    );
     if (!countyA.suppressed) expect(breedingInA.suppressed).toBe(true);
   });
 
@@ -203,7 +225,8 @@ describe('privacy by construction (k = 5)', () => {
 describe('access', () => {
   it('only government and admin read metrics; no borrower identifier in them', async () => {
     expect(ok(await t.gql(admin, `{ programMetrics { totals { loans } } }`)).programMetrics.totals.loans).toBe(14);
-    for (const token of [bank.token, insurer.token]) expect(codeOf(await t.gql(token, `{ programMetrics { totals { loans } } }`))).toBe('FORBIDDEN');
+    for (const token of [bank.token, insurer.token])
+      expect(codeOf(await t.gql(token, `{ programMetrics { totals { loans } } }`))).toBe('FORBIDDEN');
     const text = JSON.stringify(ok(await t.gql(gov.token, METRICS, {})));
     const ids = await rows<{ id: string }>(t.tdb.db.orm, sql`select id from borrowers`);
     for (const { id } of ids) expect(text).not.toContain(id);

@@ -57,7 +57,9 @@ describe('concurrency', () => {
     const okCount = results.filter((r) => !r.errors).length;
     expect(okCount).toBe(1);
     expect(results.filter((r) => codeOf(r) === 'CONFLICT')).toHaveLength(49);
-    expect(await count(sql`select count(*)::int as n from ledger_transactions where kind = 'CLAIM_PAYMENT' and claim_id = ${c.id}::uuid`)).toBe(1);
+    expect(
+      await count(sql`select count(*)::int as n from ledger_transactions where kind = 'CLAIM_PAYMENT' and claim_id = ${c.id}::uuid`),
+    ).toBe(1);
   });
 
   it('20 concurrent replays of one idempotency key pay once and all see the same result', async () => {
@@ -66,11 +68,15 @@ describe('concurrency', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => t.gql(insurer.token, PAY_CLAIM, { c: c.id, k })));
     expect(results.every((r) => !r.errors)).toBe(true);
     expect(new Set(results.map((r) => JSON.stringify(r.data))).size).toBe(1);
-    expect(await count(sql`select count(*)::int as n from ledger_transactions where kind = 'CLAIM_PAYMENT' and claim_id = ${c.id}::uuid`)).toBe(1);
+    expect(
+      await count(sql`select count(*)::int as n from ledger_transactions where kind = 'CLAIM_PAYMENT' and claim_id = ${c.id}::uuid`),
+    ).toBe(1);
   });
 
   it('two banks filing on one loan at once: one claim', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.gql(bank.token, FILE_CLAIM, { l: deals[2].loanId, k: key('file') })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => t.gql(bank.token, FILE_CLAIM, { l: deals[2].loanId, k: key('file') })),
+    );
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(await count(sql`select count(*)::int as n from claims where loan_id = ${deals[2].loanId}::uuid`)).toBe(1);
   });
@@ -93,7 +99,10 @@ describe('concurrency', () => {
     }
     const paid = claims.reduce((s: number, c: any) => s + Math.round(Number(c.compensationPaid) * 100), 0);
     expect(paid).toBe(250000);
-    const [fund] = await rows<{ balance: string }>(t.tdb.db.orm, sql`select balance::text from ledger_accounts where id = 'FUND:RISK_COMPENSATION'`);
+    const [fund] = await rows<{ balance: string }>(
+      t.tdb.db.orm,
+      sql`select balance::text from ledger_accounts where id = 'FUND:RISK_COMPENSATION'`,
+    );
     expect(fund.balance).toBe('0.00');
   });
 });
@@ -124,12 +133,18 @@ describe('a failure in the middle of a money mutation leaves nothing behind', ()
 
   it('a posting that fails between its entries and its balances leaves neither', async () => {
     const before = await ledgerSize();
-    const [fundBefore] = await rows<{ balance: string }>(t.tdb.db.orm, sql`select balance::text from ledger_accounts where id = 'FUND:PREMIUM_SUBSIDY'`);
+    const [fundBefore] = await rows<{ balance: string }>(
+      t.tdb.db.orm,
+      sql`select balance::text from ledger_accounts where id = 'FUND:PREMIUM_SUBSIDY'`,
+    );
     const broken = await failingApp('ledger.afterEntries');
     expect(codeOf(await run(broken, gov.token, DEPOSIT, { f: 'PREMIUM_SUBSIDY', a: '1000.00', k: key() }))).toBe('INTERNAL_SERVER_ERROR');
     await broken.stop();
     expect(await ledgerSize()).toBe(before);
-    const [fundAfter] = await rows<{ balance: string }>(t.tdb.db.orm, sql`select balance::text from ledger_accounts where id = 'FUND:PREMIUM_SUBSIDY'`);
+    const [fundAfter] = await rows<{ balance: string }>(
+      t.tdb.db.orm,
+      sql`select balance::text from ledger_accounts where id = 'FUND:PREMIUM_SUBSIDY'`,
+    );
     expect(fundAfter).toEqual(fundBefore);
   });
 
@@ -143,7 +158,9 @@ describe('a failure in the middle of a money mutation leaves nothing behind', ()
     expect(codeOf(await run(brokenComp, gov.token, COMPENSATE, { c, k: key() }))).toBe('INTERNAL_SERVER_ERROR');
     await brokenComp.stop();
     expect(await ledgerSize()).toBe(before);
-    expect(await count(sql`select count(*)::int as n from claims where id = ${c}::uuid and status = 'PAID' and compensation_owed is null`)).toBe(1);
+    expect(
+      await count(sql`select count(*)::int as n from claims where id = ${c}::uuid and status = 'PAID' and compensation_owed is null`),
+    ).toBe(1);
     const brokenRec = await failingApp('recordRecovery.afterLedger');
     expect(codeOf(await run(brokenRec, bank.token, RECOVER, { l: d.loanId, a: '100.00', k: key() }))).toBe('INTERNAL_SERVER_ERROR');
     await brokenRec.stop();

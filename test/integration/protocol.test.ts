@@ -27,8 +27,13 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bank.token}`, ...headers }, body: JSON.stringify(body) });
-const firstError = async (res: Response) => ((await res.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors[0];
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bank.token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+const firstError = async (res: Response) =>
+  ((await res.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors[0];
 
 describe('GraphQL over HTTP in production', () => {
   it('answers a syntax error 400 GRAPHQL_PARSE_FAILED, not 500', async () => {
@@ -63,12 +68,16 @@ describe('GraphQL over HTTP in production', () => {
     const devUrl = `http://127.0.0.1:${await listen(dev, 0, '127.0.0.1')}/graphql`;
     const results = await auditServer({ url: devUrl });
     await new Promise<void>((r) => dev.close(() => r()));
-    expect(results.filter((r) => r.status === 'warn' || r.status === 'error').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
+    expect(
+      results.filter((r) => r.status === 'warn' || r.status === 'error').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`),
+    ).toEqual([]);
   });
 
   it('echoes x-request-id, and makes one when the client sent none or a bad one', async () => {
     expect((await post({ query: '{ me { role } }' }, { 'x-request-id': 'trace-123' })).headers.get('x-request-id')).toBe('trace-123');
-    expect((await post({ query: '{ me { role } }' }, { 'x-request-id': 'bad id with spaces' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await post({ query: '{ me { role } }' }, { 'x-request-id': 'bad id with spaces' })).headers.get('x-request-id')).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('has /livez and /readyz (the database answers and its migrations are current)', async () => {

@@ -20,7 +20,12 @@ beforeAll(async () => {
 
 describe('seed fidelity', () => {
   it('5M premium subsidy + 5M risk compensation, 300M disbursed: leverage 30.0×', async () => {
-    const m = ok(await t.gql(gov, `{ programMetrics { leverage { creditDisbursed governmentMoney ratio } totals { suppressed loans borrowersReached disbursed averageFinancingCost savingsVsGuaranteeCompany } } }`)).programMetrics;
+    const m = ok(
+      await t.gql(
+        gov,
+        `{ programMetrics { leverage { creditDisbursed governmentMoney ratio } totals { suppressed loans borrowersReached disbursed averageFinancingCost savingsVsGuaranteeCompany } } }`,
+      ),
+    ).programMetrics;
     expect(m.leverage).toEqual({ creditDisbursed: '300000000.00', governmentMoney: '10000000.00', ratio: '30.0' });
     expect(m.totals.suppressed).toBe(false);
     // about 2,000 households reached; financing cost well under 10% and about 40% below guarantee companies

@@ -55,7 +55,10 @@ describe('production keys from a JWKS endpoint', () => {
       .sign(privateKey);
 
   const me = async (token: string) => {
-    const r = await a.apollo.executeOperation({ query: `{ me { userId role institution { id } } }` }, { contextValue: await a.contextFor(`Bearer ${token}`) });
+    const r = await a.apollo.executeOperation(
+      { query: `{ me { userId role institution { id } } }` },
+      { contextValue: await a.contextFor(`Bearer ${token}`) },
+    );
     return (r.body as any).singleResult;
   };
 
@@ -74,15 +77,21 @@ describe('production keys from a JWKS endpoint', () => {
 
 describe('npm run token', () => {
   it('prints a development token the server accepts', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'], {
-      env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'],
+      {
+        env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' },
+      },
+    );
     const r = await t.gql(stdout.trim(), `{ me { role userId } }`);
     expect(r.data.me).toEqual({ role: 'INSURER', userId: 'bashang-insurance-user' });
   });
 
   it('refuses a role without its required claim', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], { env: { ...process.env, JWT_SECRET: TEST_SECRET } });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], {
+      env: { ...process.env, JWT_SECRET: TEST_SECRET },
+    });
     await expect(run).rejects.toMatchObject({ code: 2 });
   });
 });
@@ -94,11 +103,18 @@ describe('tokens must name someone who exists', () => {
     expect(codeOf(r)).toBe('UNAUTHENTICATED');
     expect(r.errors![0].message).toMatch(/no known bank institution/);
     // a BANK token naming an insurer
-    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'bashang-insurance' }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
-    const ghostBorrower = await t.token({ sub: 'x', role: 'BORROWER', bid: '00000000-0000-4000-8000-000000000000' });
-    expect(codeOf(await t.gql(ghostBorrower, `mutation { grantConsent(institutionId: "some-bank", purpose: LOAN_APPLICATION, expiresAt: "2030-01-01T00:00:00Z") { id } }`))).toBe(
+    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'bashang-insurance' }), `{ me { role } }`))).toBe(
       'UNAUTHENTICATED',
     );
+    const ghostBorrower = await t.token({ sub: 'x', role: 'BORROWER', bid: '00000000-0000-4000-8000-000000000000' });
+    expect(
+      codeOf(
+        await t.gql(
+          ghostBorrower,
+          `mutation { grantConsent(institutionId: "some-bank", purpose: LOAN_APPLICATION, expiresAt: "2030-01-01T00:00:00Z") { id } }`,
+        ),
+      ),
+    ).toBe('UNAUTHENTICATED');
     // the real ones pass
     expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'some-bank' }), `{ me { role } }`))).toBeUndefined();
   });

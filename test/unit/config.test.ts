@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
-const PROD = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-0123456789-abcdef', NATIONAL_ID_PEPPER: 'a-production-pepper-0123' };
+const PROD = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-0123456789-abcdef',
+  NATIONAL_ID_PEPPER: 'a-production-pepper-0123',
+};
 
 describe('safe production defaults', () => {
   it('loads no demo data in production unless asked', () => {
@@ -11,8 +15,12 @@ describe('safe production defaults', () => {
   });
 
   it('refuses the development secret and pepper published in the source', () => {
-    expect(() => loadConfig({ ...PROD, JWT_SECRET: 'dev-only-secret-do-not-use-in-production-0123456789' })).toThrow(/JWT_SECRET: is the published development secret/);
-    expect(() => loadConfig({ ...PROD, NATIONAL_ID_PEPPER: 'dev-only-national-id-pepper' })).toThrow(/NATIONAL_ID_PEPPER: is the published development pepper/);
+    expect(() => loadConfig({ ...PROD, JWT_SECRET: 'dev-only-secret-do-not-use-in-production-0123456789' })).toThrow(
+      /JWT_SECRET: is the published development secret/,
+    );
+    expect(() => loadConfig({ ...PROD, NATIONAL_ID_PEPPER: 'dev-only-national-id-pepper' })).toThrow(
+      /NATIONAL_ID_PEPPER: is the published development pepper/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: PROD.JWT_SECRET })).toThrow(/production needs NATIONAL_ID_PEPPER/);
   });
 

@@ -133,6 +133,12 @@ describe('summary', () => {
       4,
       now,
     );
-    expect(s).toEqual({ openAccounts: 2, totalBalance: '0.30', worstStatus24Months: 'DPD_30', inquiriesLast6Months: 4, disputedAccounts: 1 });
+    expect(s).toEqual({
+      openAccounts: 2,
+      totalBalance: '0.30',
+      worstStatus24Months: 'DPD_30',
+      inquiriesLast6Months: 4,
+      disputedAccounts: 1,
+    });
   });
 });

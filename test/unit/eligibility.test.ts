@@ -4,7 +4,9 @@ import { eligibility, type EligibilityInput } from '../../src/modules/underwriti
 import { price } from '../../src/modules/underwriting/pricing.js';
 
 const today = '2014-06-15';
-function input(over: Partial<EligibilityInput> & { amount?: string; rate?: string; termYears?: number; grade?: 'A' | 'C' | 'E' } = {}): EligibilityInput {
+function input(
+  over: Partial<EligibilityInput> & { amount?: string; rate?: string; termYears?: number; grade?: 'A' | 'C' | 'E' } = {},
+): EligibilityInput {
   const request = { amount: over.amount ?? '300000.00', termYears: over.termYears ?? 1, interestRate: over.rate ?? '0.078' };
   return {
     category: 'STARTUP_MICRO_ENTERPRISE',
@@ -71,7 +73,12 @@ describe('eligibility', () => {
   });
 
   it('current overdue, charged off, court listing; disputed records are not held against the borrower', () => {
-    const acc = (status: any, kind: any = 'LOAN', closedOn: string | null = null, disputed = false) => ({ kind, status, closedOn, disputed });
+    const acc = (status: any, kind: any = 'LOAN', closedOn: string | null = null, disputed = false) => ({
+      kind,
+      status,
+      closedOn,
+      disputed,
+    });
     expect(codes(input({ accounts: [acc('DPD_30')] }))).toEqual(['CURRENTLY_OVERDUE']);
     expect(codes(input({ accounts: [acc('DPD_30', 'LOAN', null, true)] }))).toEqual([]);
     expect(codes(input({ accounts: [acc('CURRENT')] }))).toEqual([]);

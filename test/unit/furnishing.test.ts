@@ -11,7 +11,8 @@ const base: FurnishedRecord = {
   status: 'CURRENT',
 };
 const today = '2026-06-15';
-const fields = (r: Partial<FurnishedRecord>, who: 'BANK' | 'INSURER' = 'BANK') => checkRecord({ ...base, ...r }, 3, who, today).map((p) => p.field);
+const fields = (r: Partial<FurnishedRecord>, who: 'BANK' | 'INSURER' = 'BANK') =>
+  checkRecord({ ...base, ...r }, 3, who, today).map((p) => p.field);
 
 describe('furnished record checks', () => {
   it('accepts a well-formed record', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { hashNationalId, isPlausibleNationalId, isValidNationalId, isValidResidentId, isValidUscc, maskNationalId, residentIdCheckDigit, usccCheckChar } from '../../src/identity.js';
+import {
+  hashNationalId,
+  isPlausibleNationalId,
+  isValidNationalId,
+  isValidResidentId,
+  isValidUscc,
+  maskNationalId,
+  residentIdCheckDigit,
+  usccCheckChar,
+} from '../../src/identity.js';
 
 describe('national identifiers', () => {
   it('validates the resident identity number check digit (GB 11643)', () => {
@@ -25,7 +34,9 @@ describe('national identifiers', () => {
   });
 
   it('hashes with a key, so the same id under another key gives another value', () => {
-    expect(hashNationalId('11010519491231002X', 'pepper-one-abcdefgh')).not.toBe(hashNationalId('11010519491231002X', 'pepper-two-abcdefgh'));
+    expect(hashNationalId('11010519491231002X', 'pepper-one-abcdefgh')).not.toBe(
+      hashNationalId('11010519491231002X', 'pepper-two-abcdefgh'),
+    );
     expect(hashNationalId('11010519491231002X', 'pepper-one-abcdefgh')).toMatch(/^[0-9a-f]{64}$/);
   });
 });

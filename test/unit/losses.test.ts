@@ -1,8 +1,19 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { allocateProRata, compensationOwed, lossBorne, payFromFund, recoveryShares, splitLoss, unrecovered } from '../../src/modules/losses/rules.js';
+import {
+  allocateProRata,
+  compensationOwed,
+  lossBorne,
+  payFromFund,
+  recoveryShares,
+  splitLoss,
+  unrecovered,
+} from '../../src/modules/losses/rules.js';
 
-const sum = (r: Record<string, string>) => Object.values(r).reduce((s, v) => s.plus(v), new Decimal(0)).toFixed(2);
+const sum = (r: Record<string, string>) =>
+  Object.values(r)
+    .reduce((s, v) => s.plus(v), new Decimal(0))
+    .toFixed(2);
 
 describe('the 80:20 split', () => {
   it('splits the seed loan exactly', () => {
@@ -22,16 +33,30 @@ describe('the 80:20 split', () => {
 
 describe('risk compensation', () => {
   it('pays the ratio of the insurer’s net loss', () => {
-    expect(compensationOwed({ insurerPaid: '240000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '200000.00' })).toEqual({ netLoss: '240000.00', owed: '120000.00' });
+    expect(compensationOwed({ insurerPaid: '240000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '200000.00' })).toEqual({
+      netLoss: '240000.00',
+      owed: '120000.00',
+    });
   });
   it('is limited by the per-loan quota', () => {
-    expect(compensationOwed({ insurerPaid: '240000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe('100000.00');
-    expect(compensationOwed({ insurerPaid: '200000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe('100000.00');
-    expect(compensationOwed({ insurerPaid: '200000.02', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe('100000.00');
-    expect(compensationOwed({ insurerPaid: '199999.98', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe('99999.99');
+    expect(compensationOwed({ insurerPaid: '240000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe(
+      '100000.00',
+    );
+    expect(compensationOwed({ insurerPaid: '200000.00', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe(
+      '100000.00',
+    );
+    expect(compensationOwed({ insurerPaid: '200000.02', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe(
+      '100000.00',
+    );
+    expect(compensationOwed({ insurerPaid: '199999.98', insurerRecovered: '0.00', ratio: '0.5', quota: '100000.00' }).owed).toBe(
+      '99999.99',
+    );
   });
   it('deducts what the insurer already recovered', () => {
-    expect(compensationOwed({ insurerPaid: '80000.00', insurerRecovered: '20000.00', ratio: '0.5', quota: '100000.00' })).toEqual({ netLoss: '60000.00', owed: '30000.00' });
+    expect(compensationOwed({ insurerPaid: '80000.00', insurerRecovered: '20000.00', ratio: '0.5', quota: '100000.00' })).toEqual({
+      netLoss: '60000.00',
+      owed: '30000.00',
+    });
   });
   it('pays only what the fund holds, recording the shortfall', () => {
     expect(payFromFund('30000.00', '50000.00')).toEqual({ paid: '30000.00', shortfall: '0.00' });
@@ -70,7 +95,11 @@ describe('the recovery waterfall', () => {
     for (const amount of ['30000.00', '12345.67', '0.01']) {
       const s = recoveryShares(amount, { bore, recovered })!;
       expect(sum(s)).toBe(amount);
-      recovered = { bank: new Decimal(recovered.bank).plus(s.bank).toFixed(2), insurer: new Decimal(recovered.insurer).plus(s.insurer).toFixed(2), fund: new Decimal(recovered.fund).plus(s.fund).toFixed(2) };
+      recovered = {
+        bank: new Decimal(recovered.bank).plus(s.bank).toFixed(2),
+        insurer: new Decimal(recovered.insurer).plus(s.insurer).toFixed(2),
+        fund: new Decimal(recovered.fund).plus(s.fund).toFixed(2),
+      };
     }
     const rest = unrecovered({ bore, recovered });
     const last = recoveryShares(sum(rest), { bore, recovered })!;

@@ -3,7 +3,14 @@ import { Decimal } from 'decimal.js';
 import { SEED_PARAMETERS as P, benchmarkRate, rateCeiling, type ProgrammeParameters } from '../../src/modules/parameters/rules.js';
 import { annualPremiumRate, price } from '../../src/modules/underwriting/pricing.js';
 
-const seedCase = { amount: '300000.00', termYears: 1, interestRate: '0.078', repaymentMethod: 'INTEREST_ONLY_BULLET' as const, grade: 'C' as const, date: '2014-06-15' };
+const seedCase = {
+  amount: '300000.00',
+  termYears: 1,
+  interestRate: '0.078',
+  repaymentMethod: 'INTEREST_ONLY_BULLET' as const,
+  grade: 'C' as const,
+  date: '2014-06-15',
+};
 
 describe('the seed case (张家口 2014)', () => {
   it('300,000 for one year at benchmark 6.00% + 30%: premium 6,900.00, borrower 3,000.00, subsidy 3,900.00, cost 8.80%', () => {
@@ -72,7 +79,11 @@ describe('risk-based premium', () => {
       }
     }
     // 12,345.67 × 2.3% = 283.95041 → 283.95; subsidy 12,345.67 × 1.3% = 160.49371 → 160.49
-    expect(price(P, { ...seedCase, amount: '12345.67' })).toMatchObject({ premiumAmount: '283.95', subsidyPremium: '160.49', borrowerPremium: '123.46' });
+    expect(price(P, { ...seedCase, amount: '12345.67' })).toMatchObject({
+      premiumAmount: '283.95',
+      subsidyPremium: '160.49',
+      borrowerPremium: '123.46',
+    });
     // 0.5 fen rounds up: 50 × 2.3% = 1.15 exactly; 150.50 × 1.3% = 1.9565 → 1.96
     expect(price(P, { ...seedCase, amount: '150.50' }).subsidyPremium).toBe('1.96');
   });

@@ -1,12 +1,27 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { allocatePayment, daysPastDue, generateSchedule, outstandingPrincipal, totalInterest, totalPrincipal, type InstalmentState } from '../../src/modules/lending/schedule.js';
+import {
+  allocatePayment,
+  daysPastDue,
+  generateSchedule,
+  outstandingPrincipal,
+  totalInterest,
+  totalPrincipal,
+  type InstalmentState,
+} from '../../src/modules/lending/schedule.js';
 
-const state = (s: ReturnType<typeof generateSchedule>): InstalmentState[] => s.map((i) => ({ ...i, principalPaid: '0.00', interestPaid: '0.00' }));
+const state = (s: ReturnType<typeof generateSchedule>): InstalmentState[] =>
+  s.map((i) => ({ ...i, principalPaid: '0.00', interestPaid: '0.00' }));
 
 describe('schedules', () => {
   it('interest by instalment, principal at maturity', () => {
-    const s = generateSchedule({ principal: '300000.00', annualRate: '0.078', termYears: 1, method: 'INTEREST_ONLY_BULLET', disbursedOn: '2014-06-15' });
+    const s = generateSchedule({
+      principal: '300000.00',
+      annualRate: '0.078',
+      termYears: 1,
+      method: 'INTEREST_ONLY_BULLET',
+      disbursedOn: '2014-06-15',
+    });
     expect(s).toHaveLength(12);
     expect(s[0]).toEqual({ seq: 1, dueOn: '2014-07-15', principalDue: '0.00', interestDue: '1950.00' });
     expect(s[11]).toEqual({ seq: 12, dueOn: '2015-06-15', principalDue: '300000.00', interestDue: '1950.00' });
@@ -14,7 +29,13 @@ describe('schedules', () => {
   });
 
   it('equal instalments repay the principal exactly, the last one absorbing rounding', () => {
-    const s = generateSchedule({ principal: '100000.00', annualRate: '0.0565', termYears: 2, method: 'EQUAL_INSTALMENTS', disbursedOn: '2026-01-31' });
+    const s = generateSchedule({
+      principal: '100000.00',
+      annualRate: '0.0565',
+      termYears: 2,
+      method: 'EQUAL_INSTALMENTS',
+      disbursedOn: '2026-01-31',
+    });
     expect(s).toHaveLength(24);
     expect(totalPrincipal(s).toFixed(2)).toBe('100000.00');
     expect(s[0].dueOn).toBe('2026-02-28'); // month-end clamps
@@ -28,7 +49,9 @@ describe('schedules', () => {
   });
 
   it('allocates a payment oldest first, interest before principal', () => {
-    const s = state(generateSchedule({ principal: '12000.00', annualRate: '0.06', termYears: 1, method: 'EQUAL_INSTALMENTS', disbursedOn: '2026-01-01' }));
+    const s = state(
+      generateSchedule({ principal: '12000.00', annualRate: '0.06', termYears: 1, method: 'EQUAL_INSTALMENTS', disbursedOn: '2026-01-01' }),
+    );
     const a = allocatePayment(s, '100.00')!;
     expect(a).toEqual([{ seq: 1, interest: '60.00', principal: '40.00' }]);
     const whole = s.reduce((t, i) => t.plus(i.principalDue).plus(i.interestDue), new Decimal(0));
@@ -37,7 +60,15 @@ describe('schedules', () => {
   });
 
   it('counts days past due from the oldest unpaid instalment', () => {
-    const s = state(generateSchedule({ principal: '12000.00', annualRate: '0.06', termYears: 1, method: 'INTEREST_ONLY_BULLET', disbursedOn: '2026-01-01' }));
+    const s = state(
+      generateSchedule({
+        principal: '12000.00',
+        annualRate: '0.06',
+        termYears: 1,
+        method: 'INTEREST_ONLY_BULLET',
+        disbursedOn: '2026-01-01',
+      }),
+    );
     expect(daysPastDue(s, '2026-02-01')).toBe(0); // due today is not late
     expect(daysPastDue(s, '2026-02-02')).toBe(1);
     expect(daysPastDue(s, '2026-05-02')).toBe(90);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { score, gradeOf, delinquencyPoints, utilisationPoints, inquiryPoints, yearsInBusinessPoints, programmeHistoryPoints, wholeYears, type ScoredAccount } from '../../src/modules/underwriting/scorecard.js';
+import {
+  score,
+  gradeOf,
+  delinquencyPoints,
+  utilisationPoints,
+  inquiryPoints,
+  yearsInBusinessPoints,
+  programmeHistoryPoints,
+  wholeYears,
+  type ScoredAccount,
+} from '../../src/modules/underwriting/scorecard.js';
 import { Decimal } from 'decimal.js';
 
 const now = new Date('2026-06-15T02:00:00Z');
@@ -56,7 +66,14 @@ describe('scorecard factors', () => {
 describe('score', () => {
   it('gives a clean thin-file start-up the middle grade', () => {
     const s = score(base);
-    expect(points(s)).toEqual({ DELINQUENCY_24M: 5, CURRENT_OVERDUE: 5, UTILISATION: 5, RECENT_INQUIRIES: 10, YEARS_IN_BUSINESS: 5, PROGRAMME_HISTORY: 0 });
+    expect(points(s)).toEqual({
+      DELINQUENCY_24M: 5,
+      CURRENT_OVERDUE: 5,
+      UTILISATION: 5,
+      RECENT_INQUIRIES: 10,
+      YEARS_IN_BUSINESS: 5,
+      PROGRAMME_HISTORY: 0,
+    });
     expect(s).toMatchObject({ version: 'SC-1', score: 70, grade: 'C' });
   });
 
@@ -76,6 +93,8 @@ describe('score', () => {
     const day = 86_400_000;
     const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * day);
     expect(score({ ...base, inquiryTimes: [at(1), at(2), at(29)] }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value).toBe('0');
-    expect(score({ ...base, inquiryTimes: [at(30), at(100), at(181)] }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value).toBe('2');
+    expect(score({ ...base, inquiryTimes: [at(30), at(100), at(181)] }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value).toBe(
+      '2',
+    );
   });
 });

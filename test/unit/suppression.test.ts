@@ -11,7 +11,11 @@ function cube(people: [string, string, string][]) {
     sizes.set(key, { apps: s.apps + 1, people: s.people + 1 });
   };
   for (const [county, sector, month] of people) {
-    const c: [Dim, string][] = [['county', county], ['sector', sector], ['month', month]];
+    const c: [Dim, string][] = [
+      ['county', county],
+      ['sector', sector],
+      ['month', month],
+    ];
     add([]);
     for (const x of c) add([x]);
     for (let i = 0; i < c.length; i++) for (let j = i + 1; j < c.length; j++) add([c[i], c[j]]);
@@ -22,7 +26,11 @@ const rep = (n: number, row: [string, string, string]) => Array.from({ length: n
 
 describe('suppression', () => {
   it('withholds groups under k and leaves the rest', () => {
-    const s = cube([...rep(30, ['A', 'breeding', '2026-01']), ...rep(3, ['B', 'breeding', '2026-01']), ...rep(30, ['C', 'retail', '2026-01'])]);
+    const s = cube([
+      ...rep(30, ['A', 'breeding', '2026-01']),
+      ...rep(3, ['B', 'breeding', '2026-01']),
+      ...rep(30, ['C', 'retail', '2026-01']),
+    ]);
     const out = suppress(s, k);
     expect(out.has('county=B')).toBe(true);
     expect(out.has('')).toBe(false);
@@ -31,7 +39,11 @@ describe('suppression', () => {
   });
 
   it('withholds a second cell so that total − published cells cannot reveal the small one', () => {
-    const s = cube([...rep(30, ['A', 'breeding', '2026-01']), ...rep(3, ['B', 'breeding', '2026-01']), ...rep(30, ['C', 'retail', '2026-01'])]);
+    const s = cube([
+      ...rep(30, ['A', 'breeding', '2026-01']),
+      ...rep(3, ['B', 'breeding', '2026-01']),
+      ...rep(30, ['C', 'retail', '2026-01']),
+    ]);
     const out = suppress(s, k);
     const counties = ['county=A', 'county=B', 'county=C'].filter((c) => out.has(c));
     expect(counties.length).toBeGreaterThanOrEqual(2);
@@ -41,7 +53,12 @@ describe('suppression', () => {
 
   it('blocks the differencing attack: county X minus (county X and sector Y) would reveal a group of 2', () => {
     // county X: 10 in breeding, 2 in retail; both published figures would leak the 2
-    const s = cube([...rep(10, ['X', 'breeding', '2026-01']), ...rep(2, ['X', 'retail', '2026-01']), ...rep(40, ['Z', 'breeding', '2026-01']), ...rep(40, ['Z', 'retail', '2026-01'])]);
+    const s = cube([
+      ...rep(10, ['X', 'breeding', '2026-01']),
+      ...rep(2, ['X', 'retail', '2026-01']),
+      ...rep(40, ['Z', 'breeding', '2026-01']),
+      ...rep(40, ['Z', 'retail', '2026-01']),
+    ]);
     const out = suppress(s, k);
     const total = !out.has('county=X');
     const cell = !out.has('county=X|sector=breeding');
@@ -56,7 +73,8 @@ describe('suppression', () => {
     const sectors = ['breeding', 'planting', 'retail'];
     const months = ['2026-01', '2026-02'];
     let n = 0;
-    for (const c of counties) for (const s of sectors) for (const m of months) rows.push(...rep(((n++ * 7) % 11) + (n % 3 === 0 ? 0 : 1), [c, s, m]));
+    for (const c of counties)
+      for (const s of sectors) for (const m of months) rows.push(...rep(((n++ * 7) % 11) + (n % 3 === 0 ? 0 : 1), [c, s, m]));
     const sizes = cube(rows);
     const out = suppress(sizes, k);
     const published = [...sizes.keys()].filter((x) => !out.has(x) && sizes.get(x)!.apps > 0);

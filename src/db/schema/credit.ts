@@ -108,7 +108,9 @@ export const disputes = pgTable(
     resolvedBy: text('resolved_by'),
   },
   (t) => [
-    uniqueIndex('disputes_one_open_per_account').on(t.accountId).where(sql`status = 'OPEN'`),
+    uniqueIndex('disputes_one_open_per_account')
+      .on(t.accountId)
+      .where(sql`status = 'OPEN'`),
     index('disputes_institution_idx').on(t.institutionId, t.status),
     index('disputes_borrower_idx').on(t.borrowerId),
     check('disputes_status_check', sql`${t.status} in ('OPEN', 'RESOLVED')`),

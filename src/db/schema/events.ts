@@ -23,7 +23,9 @@ export const domainEvents = pgTable(
     deliveredAt: tstz('delivered_at'),
   },
   (t) => [
-    index('domain_events_undelivered_idx').on(t.seq).where(sql`delivered_at is null`),
+    index('domain_events_undelivered_idx')
+      .on(t.seq)
+      .where(sql`delivered_at is null`),
     index('domain_events_borrower_idx').on(t.borrowerId),
   ],
 );

@@ -199,7 +199,10 @@ export const loanInstalments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.loanId, t.seq] }),
-    check('loan_instalments_paid_check', sql`${t.principalPaid} between 0 and ${t.principalDue} and ${t.interestPaid} between 0 and ${t.interestDue}`),
+    check(
+      'loan_instalments_paid_check',
+      sql`${t.principalPaid} between 0 and ${t.principalDue} and ${t.interestPaid} between 0 and ${t.interestDue}`,
+    ),
   ],
 );
 

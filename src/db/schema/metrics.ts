@@ -23,19 +23,43 @@ export const metricGroups = pgTable(
     declines: integer('declines').notNull().default(0),
     loans: integer('loans').notNull().default(0),
     borrowersReached: integer('borrowers_reached').notNull().default(0),
-    disbursed: bigint('disbursed', { mode: 'bigint' }).notNull().default(sql`0`),
-    interestWeighted: bigint('interest_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
-    premiumRateWeighted: bigint('premium_rate_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
-    costWeighted: bigint('cost_weighted', { mode: 'bigint' }).notNull().default(sql`0`),
-    outstanding: bigint('outstanding', { mode: 'bigint' }).notNull().default(sql`0`),
+    disbursed: bigint('disbursed', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    interestWeighted: bigint('interest_weighted', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    premiumRateWeighted: bigint('premium_rate_weighted', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    costWeighted: bigint('cost_weighted', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    outstanding: bigint('outstanding', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     defaults: integer('defaults').notNull().default(0),
-    defaultedAmount: bigint('defaulted_amount', { mode: 'bigint' }).notNull().default(sql`0`),
-    claimsPaid: bigint('claims_paid', { mode: 'bigint' }).notNull().default(sql`0`),
-    compensationPaid: bigint('compensation_paid', { mode: 'bigint' }).notNull().default(sql`0`),
-    recoveries: bigint('recoveries', { mode: 'bigint' }).notNull().default(sql`0`),
-    recoveredInsurer: bigint('recovered_insurer', { mode: 'bigint' }).notNull().default(sql`0`),
-    premiums: bigint('premiums', { mode: 'bigint' }).notNull().default(sql`0`),
-    subsidy: bigint('subsidy', { mode: 'bigint' }).notNull().default(sql`0`),
+    defaultedAmount: bigint('defaulted_amount', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    claimsPaid: bigint('claims_paid', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    compensationPaid: bigint('compensation_paid', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    recoveries: bigint('recoveries', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    recoveredInsurer: bigint('recovered_insurer', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    premiums: bigint('premiums', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    subsidy: bigint('subsidy', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key, t.shard] })],
 );

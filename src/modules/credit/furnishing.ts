@@ -29,12 +29,7 @@ export const ACCOUNT_REF_RE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
  * The checks that need no database: what a furnisher may report and whether the record is
  * self-consistent as of `today` (a business date).
  */
-export function checkRecord(
-  r: FurnishedRecord,
-  index: number,
-  furnisher: 'BANK' | 'INSURER',
-  today: string,
-): RecordProblem[] {
+export function checkRecord(r: FurnishedRecord, index: number, furnisher: 'BANK' | 'INSURER', today: string): RecordProblem[] {
   const out: RecordProblem[] = [];
   const bad = (field: string, reason: string) => out.push({ index, field, reason });
   if (!ACCOUNT_REF_RE.test(r.accountRef)) bad('accountRef', 'must be 1-64 letters, digits or . _ - /');

@@ -118,10 +118,7 @@ export function isAccountVisible(a: { status: AccountStatus; closedOn: string | 
   return a.closedOn > retentionCutoff(now);
 }
 
-export function isConsentActive(
-  c: { grantedAt: Date; expiresAt: Date; revokedAt: Date | null },
-  now: Date,
-): boolean {
+export function isConsentActive(c: { grantedAt: Date; expiresAt: Date; revokedAt: Date | null }, now: Date): boolean {
   return c.revokedAt === null && c.grantedAt.getTime() <= now.getTime() && now.getTime() < c.expiresAt.getTime();
 }
 
@@ -148,8 +145,7 @@ export const DISPUTE_ANSWER_DAYS = 20;
 export function disputeDueAt(filedAt: Date): Date {
   return new Date(filedAt.getTime() + DISPUTE_ANSWER_DAYS * 24 * 3600 * 1000);
 }
-export const isDisputeOverdue = (d: { status: string; dueAt: Date }, now: Date) =>
-  d.status === 'OPEN' && now.getTime() > d.dueAt.getTime();
+export const isDisputeOverdue = (d: { status: string; dueAt: Date }, now: Date) => d.status === 'OPEN' && now.getTime() > d.dueAt.getTime();
 
 export interface SummaryAccount {
   status: AccountStatus;
@@ -184,5 +180,11 @@ export function summarize(accounts: SummaryAccount[], inquiriesLast6Months: numb
     worst = worseOf(worst, worstStatusIn24Months(a.paymentHistory, a.statusMonth, now));
     if (a.disputed) disputed++;
   }
-  return { openAccounts: open, totalBalance: total.toFixed(2), worstStatus24Months: worst, inquiriesLast6Months, disputedAccounts: disputed };
+  return {
+    openAccounts: open,
+    totalBalance: total.toFixed(2),
+    worstStatus24Months: worst,
+    inquiriesLast6Months,
+    disputedAccounts: disputed,
+  };
 }

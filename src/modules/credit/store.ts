@@ -68,7 +68,10 @@ export interface ProfileRead {
  * Without an active consent nothing is written and nothing is read.
  */
 export function profileStatement(p: ProfileRead): SQL {
-  const negatives = sql.join(p.negativeStatuses.map((s) => sql`${s}`), sql`, `);
+  const negatives = sql.join(
+    p.negativeStatuses.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const inst = p.institutionRead;
   const gate = inst
     ? sql`
@@ -178,7 +181,10 @@ export async function ownAccountsOf(db: Executor, institutionId: string, borrowe
             'filedAt', ${iso(sql`d.filed_at`)}, 'dueAt', ${iso(sql`d.due_at`)}) end as dispute
         from credit_accounts a left join disputes d on d.account_id = a.id and d.status = 'OPEN'
         where a.institution_id = ${institutionId} and a.deleted_at is null
-          and a.borrower_id in (${sql.join(borrowerIds.map((id) => sql`${id}::uuid`), sql`, `)})
+          and a.borrower_id in (${sql.join(
+            borrowerIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})
         order by a.opened_on desc, a.id`,
   );
 }

@@ -9,7 +9,10 @@ interface DisputeResource {
 /** Who may do what with a dispute (异议) of a credit record. */
 export const disputePolicy = definePolicy('Dispute', {
   /** The borrower disputes a live record of their own file. */
-  file: allow(['BORROWER'], (a, record: Pick<CreditRecord, 'borrowerId' | 'deletedAt'>) => a.borrowerId === record.borrowerId && !record.deletedAt),
+  file: allow(
+    ['BORROWER'],
+    (a, record: Pick<CreditRecord, 'borrowerId' | 'deletedAt'>) => a.borrowerId === record.borrowerId && !record.deletedAt,
+  ),
   /** The institution that furnished the record answers. */
   resolve: allow(['BANK', 'INSURER'], (a, d: DisputeResource) => a.institutionId === d.institutionId),
   listOwn: allow(['BORROWER']),

@@ -32,7 +32,8 @@ export type DisputeView = {
   resolvedAt: Date | null;
 };
 
-const base = (db: Executor) => db.select(disputeColumns).from(disputes).innerJoin(creditAccounts, eq(creditAccounts.id, disputes.accountId));
+const base = (db: Executor) =>
+  db.select(disputeColumns).from(disputes).innerJoin(creditAccounts, eq(creditAccounts.id, disputes.accountId));
 
 export async function insertDispute(tx: Executor, values: typeof disputes.$inferInsert) {
   const [d] = await tx.insert(disputes).values(values).returning({ id: disputes.id });

@@ -13,7 +13,10 @@ export async function findInstitution(db: Executor, id: string): Promise<Institu
 }
 
 export async function institutionsByIds(db: Executor, ids: readonly string[]) {
-  return db.select().from(institutions).where(inArray(institutions.id, [...ids]));
+  return db
+    .select()
+    .from(institutions)
+    .where(inArray(institutions.id, [...ids]));
 }
 
 export async function listInstitutions(db: Executor, kind?: InstitutionKind) {

@@ -49,7 +49,13 @@ async function ensureFor(tx: Executor, ctx: Context, ids: string[]) {
     tx,
     missing.map((id) => {
       const [kind, inst] = id.split(':');
-      return { id, kind, institutionId: inst, name: kind === 'RESERVE' ? `Risk reserve of ${inst} (风险准备金)` : `Settlement of ${inst}`, createdAt: ctx.now };
+      return {
+        id,
+        kind,
+        institutionId: inst,
+        name: kind === 'RESERVE' ? `Risk reserve of ${inst} (风险准备金)` : `Settlement of ${inst}`,
+        createdAt: ctx.now,
+      };
     }),
   );
 }
@@ -80,7 +86,10 @@ export async function post(tx: Executor, ctx: Context, p: Posting) {
     createdBy: ctx.actor ? `${ctx.actor.role}:${ctx.actor.userId}` : 'system',
     requestId: ctx.requestId,
   });
-  await store.insertEntries(tx, legs.map((l) => ({ transactionId: t.id, accountId: l.account, amount: l.amount.toFixed(2) })));
+  await store.insertEntries(
+    tx,
+    legs.map((l) => ({ transactionId: t.id, accountId: l.account, amount: l.amount.toFixed(2) })),
+  );
   const deltas = new Map<string, string>();
   for (const l of legs.filter((x) => tracksBalance(x.account))) {
     deltas.set(l.account, new Decimal(deltas.get(l.account) ?? 0).plus(l.amount).toFixed(2));

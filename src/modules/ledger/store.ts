@@ -24,7 +24,10 @@ export async function lockAccounts(tx: Executor, ids: string[]) {
   if (sorted.length === 0) return [];
   return rows<{ id: string; balance: string; kind: string }>(
     tx,
-    sql`select id, balance::text as balance, kind from ledger_accounts where id in (${sql.join(sorted.map((i) => sql`${i}`), sql`, `)}) order by id for update`,
+    sql`select id, balance::text as balance, kind from ledger_accounts where id in (${sql.join(
+      sorted.map((i) => sql`${i}`),
+      sql`, `,
+    )}) order by id for update`,
   );
 }
 
@@ -39,8 +42,13 @@ export async function insertEntries(tx: Executor, v: (typeof ledgerEntries.$infe
 
 export async function addToBalances(tx: Executor, deltas: Map<string, string>) {
   if (deltas.size === 0) return;
-  const values = sql.join([...deltas].map(([id, amount]) => sql`(${id}::text, ${amount}::numeric)`), sql`, `);
-  await tx.execute(sql`update ledger_accounts a set balance = a.balance + v.amount from (values ${values}) as v(id, amount) where a.id = v.id`);
+  const values = sql.join(
+    [...deltas].map(([id, amount]) => sql`(${id}::text, ${amount}::numeric)`),
+    sql`, `,
+  );
+  await tx.execute(
+    sql`update ledger_accounts a set balance = a.balance + v.amount from (values ${values}) as v(id, amount) where a.id = v.id`,
+  );
 }
 
 export async function accountsByKind(db: Executor, kinds: string[]) {
@@ -72,7 +80,10 @@ export async function transactions(db: Executor, f: TransactionFilter) {
   const where: SQL[] = [];
   if (f.accountIds) {
     where.push(
-      sql`exists (select 1 from ledger_entries e where e.transaction_id = ${ledgerTransactions.id} and e.account_id in (${sql.join(f.accountIds.map((a) => sql`${a}`), sql`, `)}))`,
+      sql`exists (select 1 from ledger_entries e where e.transaction_id = ${ledgerTransactions.id} and e.account_id in (${sql.join(
+        f.accountIds.map((a) => sql`${a}`),
+        sql`, `,
+      )}))`,
     );
   }
   if (f.kind) where.push(eq(ledgerTransactions.kind, f.kind));
@@ -91,7 +102,12 @@ export async function transactions(db: Executor, f: TransactionFilter) {
 export async function entriesOf(db: Executor, transactionIds: readonly string[]) {
   if (!transactionIds.length) return [];
   return db
-    .select({ id: ledgerEntries.id, transactionId: ledgerEntries.transactionId, accountId: ledgerEntries.accountId, amount: ledgerEntries.amount })
+    .select({
+      id: ledgerEntries.id,
+      transactionId: ledgerEntries.transactionId,
+      accountId: ledgerEntries.accountId,
+      amount: ledgerEntries.amount,
+    })
     .from(ledgerEntries)
     .where(inArray(ledgerEntries.transactionId, [...transactionIds]))
     .orderBy(asc(ledgerEntries.id));
@@ -110,4 +126,3 @@ export async function trialBalance(db: Executor) {
   );
   return r;
 }
-

@@ -112,8 +112,7 @@ export function scheduleAgeing(
       if (r.ran) {
         app.metrics.jobRan('ageing');
         app.log.info(r.result, 'scheduled ageing');
-      }
-      else app.log.info({ job: 'ageing' }, 'scheduled ageing skipped: another replica holds the job');
+      } else app.log.info({ job: 'ageing' }, 'scheduled ageing skipped: another replica holds the job');
     } catch (err) {
       app.log.error({ err }, 'scheduled ageing failed');
     }

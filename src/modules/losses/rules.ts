@@ -24,7 +24,10 @@ export function splitLoss(outstandingPrincipal: string, insurerShare: string): {
   return { insurer: insurer.toFixed(2), bank: whole.minus(insurer).toFixed(2) };
 }
 
-export function compensationOwed(a: { insurerPaid: string; insurerRecovered: string; ratio: string; quota: string }): { netLoss: string; owed: string } {
+export function compensationOwed(a: { insurerPaid: string; insurerRecovered: string; ratio: string; quota: string }): {
+  netLoss: string;
+  owed: string;
+} {
   const net = Decimal.max(0, D(a.insurerPaid).minus(a.insurerRecovered));
   const owed = Decimal.min(net.mul(a.ratio).toDecimalPlaces(2, HALF_UP), a.quota);
   return { netLoss: net.toFixed(2), owed: owed.toFixed(2) };

@@ -69,7 +69,10 @@ export async function insertCourtConfirmation(tx: Executor, v: typeof courtConfi
 
 export async function courtConfirmationsOf(db: Executor, loanIds: readonly string[]) {
   if (!loanIds.length) return [];
-  return db.select().from(courtConfirmations).where(inArray(courtConfirmations.loanId, [...loanIds]));
+  return db
+    .select()
+    .from(courtConfirmations)
+    .where(inArray(courtConfirmations.loanId, [...loanIds]));
 }
 
 export async function insertRecovery(tx: Executor, v: typeof recoveries.$inferInsert) {
@@ -79,6 +82,9 @@ export async function insertRecovery(tx: Executor, v: typeof recoveries.$inferIn
 
 export async function recoveriesOf(db: Executor, claimIds: readonly string[]) {
   if (!claimIds.length) return [];
-  return db.select().from(recoveries).where(inArray(recoveries.claimId, [...claimIds])).orderBy(asc(recoveries.recordedAt));
+  return db
+    .select()
+    .from(recoveries)
+    .where(inArray(recoveries.claimId, [...claimIds]))
+    .orderBy(asc(recoveries.recordedAt));
 }
-

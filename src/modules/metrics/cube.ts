@@ -41,7 +41,8 @@ const DIM_SQL: Record<(typeof DIMS)[number], string> = {
 /** The total, each dimension and each pair, keyed as suppression.ts keys them (dimension order). */
 const GROUP_KEY_LIST = (() => {
   const keys = [`''`, ...DIMS.map((x) => DIM_SQL[x])];
-  for (let i = 0; i < DIMS.length; i++) for (let j = i + 1; j < DIMS.length; j++) keys.push(`${DIM_SQL[DIMS[i]]} || '|' || ${DIM_SQL[DIMS[j]]}`);
+  for (let i = 0; i < DIMS.length; i++)
+    for (let j = i + 1; j < DIMS.length; j++) keys.push(`${DIM_SQL[DIMS[i]]} || '|' || ${DIM_SQL[DIMS[j]]}`);
   return keys.map((k) => `(${k})`).join(', ');
 })();
 const GROUP_KEYS = sql.raw(GROUP_KEY_LIST);
@@ -57,7 +58,10 @@ export async function bump(tx: Executor, applicationId: string, deltas: Deltas) 
   const cols = (Object.keys(deltas) as Measure[]).filter((m) => Number(deltas[m]) !== 0);
   if (cols.length === 0) return;
   const names = sql.raw(cols.join(', '));
-  const values = sql.join(cols.map((c) => sql`${toStored(c, deltas[c]!)}::bigint`), sql`, `);
+  const values = sql.join(
+    cols.map((c) => sql`${toStored(c, deltas[c]!)}::bigint`),
+    sql`, `,
+  );
   const updates = sql.raw(cols.map((c) => `${c} = metric_groups.${c} + excluded.${c}`).join(', '));
   await tx.execute(sql`
     with d as (
@@ -153,7 +157,13 @@ export async function rebuildCube(tx: Executor) {
  * amount-weighted averages are Σ(rate × amount) ÷ Σ amount, the financing cost's weight being
  * rate × amount + the borrower's premium a year.
  */
-export function disbursementWeights(a: { principal: string; interestRate: string; premiumRate: string; borrowerPremium: string; termYears: number }) {
+export function disbursementWeights(a: {
+  principal: string;
+  interestRate: string;
+  premiumRate: string;
+  borrowerPremium: string;
+  termYears: number;
+}) {
   const P = new Decimal(a.principal);
   const interest = P.mul(a.interestRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   return {

@@ -8,9 +8,7 @@ import { BORROWER_CATEGORIES, type BorrowerCategory } from '../../domain.js';
  * changes new quotes and never stored decisions.
  */
 const decimal = (max = 6) =>
-  z
-    .string()
-    .regex(new RegExp(`^\\d{1,12}(\\.\\d{1,${max}})?$`), `must be a non-negative decimal with at most ${max} places`);
+  z.string().regex(new RegExp(`^\\d{1,12}(\\.\\d{1,${max}})?$`), `must be a non-negative decimal with at most ${max} places`);
 const money = z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'must be an amount with at most 2 decimals');
 const fraction = decimal(6).refine((s) => new Decimal(s).lte(1), 'must be at most 1');
 
@@ -80,13 +78,56 @@ export type ProgrammeParameters = z.infer<typeof parametersSchema>;
 export const SEED_PARAMETERS: ProgrammeParameters = {
   categoryCaps: { STARTUP_MICRO_ENTERPRISE: '300000.00', RURAL_HOUSEHOLD: '200000.00', INDIVIDUAL_ENTREPRENEUR: '100000.00' },
   benchmarkRates: [
-    { effectiveOn: '2012-07-06', bands: [{ maxTermYears: 1, rate: '0.06' }, { maxTermYears: 3, rate: '0.0615' }, { maxTermYears: 5, rate: '0.064' }] },
-    { effectiveOn: '2014-11-22', bands: [{ maxTermYears: 1, rate: '0.056' }, { maxTermYears: 5, rate: '0.06' }] },
-    { effectiveOn: '2015-03-01', bands: [{ maxTermYears: 1, rate: '0.0535' }, { maxTermYears: 5, rate: '0.0575' }] },
-    { effectiveOn: '2015-05-11', bands: [{ maxTermYears: 1, rate: '0.051' }, { maxTermYears: 5, rate: '0.055' }] },
-    { effectiveOn: '2015-06-28', bands: [{ maxTermYears: 1, rate: '0.0485' }, { maxTermYears: 5, rate: '0.0525' }] },
-    { effectiveOn: '2015-08-26', bands: [{ maxTermYears: 1, rate: '0.046' }, { maxTermYears: 5, rate: '0.05' }] },
-    { effectiveOn: '2015-10-24', bands: [{ maxTermYears: 1, rate: '0.0435' }, { maxTermYears: 5, rate: '0.0475' }] },
+    {
+      effectiveOn: '2012-07-06',
+      bands: [
+        { maxTermYears: 1, rate: '0.06' },
+        { maxTermYears: 3, rate: '0.0615' },
+        { maxTermYears: 5, rate: '0.064' },
+      ],
+    },
+    {
+      effectiveOn: '2014-11-22',
+      bands: [
+        { maxTermYears: 1, rate: '0.056' },
+        { maxTermYears: 5, rate: '0.06' },
+      ],
+    },
+    {
+      effectiveOn: '2015-03-01',
+      bands: [
+        { maxTermYears: 1, rate: '0.0535' },
+        { maxTermYears: 5, rate: '0.0575' },
+      ],
+    },
+    {
+      effectiveOn: '2015-05-11',
+      bands: [
+        { maxTermYears: 1, rate: '0.051' },
+        { maxTermYears: 5, rate: '0.055' },
+      ],
+    },
+    {
+      effectiveOn: '2015-06-28',
+      bands: [
+        { maxTermYears: 1, rate: '0.0485' },
+        { maxTermYears: 5, rate: '0.0525' },
+      ],
+    },
+    {
+      effectiveOn: '2015-08-26',
+      bands: [
+        { maxTermYears: 1, rate: '0.046' },
+        { maxTermYears: 5, rate: '0.05' },
+      ],
+    },
+    {
+      effectiveOn: '2015-10-24',
+      bands: [
+        { maxTermYears: 1, rate: '0.0435' },
+        { maxTermYears: 5, rate: '0.0475' },
+      ],
+    },
   ],
   rateCeilingMultiplier: '1.30',
   financingCostCeiling: '0.10',

@@ -32,4 +32,3 @@ export async function insertVersion(db: Executor, v: Omit<typeof programmeParame
   const [r] = await db.insert(programmeParameters).values(v).returning();
   return r;
 }
-

@@ -55,7 +55,13 @@ export function financingCost(interestRate: string, borrowerPremium: Decimal, am
 export function price(p: ProgrammeParameters, r: PriceRequest): Price {
   const bench = benchmarkRate(p, r.date, r.termYears);
   const rate = annualPremiumRate(p, r.grade, r.termYears);
-  const schedule = generateSchedule({ principal: r.amount, annualRate: r.interestRate, termYears: r.termYears, method: r.repaymentMethod, disbursedOn: r.date });
+  const schedule = generateSchedule({
+    principal: r.amount,
+    annualRate: r.interestRate,
+    termYears: r.termYears,
+    method: r.repaymentMethod,
+    disbursedOn: r.date,
+  });
   const interestAmount = totalInterest(schedule).toFixed(2);
   const out: Price = {
     benchmarkRate: bench?.rate ?? null,
@@ -81,6 +87,8 @@ export function price(p: ProgrammeParameters, r: PriceRequest): Price {
     premiumAmount: premium.toFixed(2),
     borrowerPremium: borrower.toFixed(2),
     subsidyPremium: subsidy.toFixed(2),
-    financingCostRate: amount.isZero() ? null : financingCost(r.interestRate, borrower, r.amount, r.termYears).toDecimalPlaces(6, HALF_UP).toString(),
+    financingCostRate: amount.isZero()
+      ? null
+      : financingCost(r.interestRate, borrower, r.amount, r.termYears).toDecimalPlaces(6, HALF_UP).toString(),
   };
 }

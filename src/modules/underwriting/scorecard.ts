@@ -39,7 +39,8 @@ export interface ScoreInput {
   now: Date;
 }
 
-export type FactorCode = 'DELINQUENCY_24M' | 'CURRENT_OVERDUE' | 'UTILISATION' | 'RECENT_INQUIRIES' | 'YEARS_IN_BUSINESS' | 'PROGRAMME_HISTORY';
+export type FactorCode =
+  'DELINQUENCY_24M' | 'CURRENT_OVERDUE' | 'UTILISATION' | 'RECENT_INQUIRIES' | 'YEARS_IN_BUSINESS' | 'PROGRAMME_HISTORY';
 
 export interface Factor {
   code: FactorCode;
@@ -149,4 +150,3 @@ export function score(input: ScoreInput): Score {
   const total = Math.max(0, Math.min(100, BASE_POINTS + factors.reduce((s, f) => s + f.points, 0)));
   return { version: SCORECARD_VERSION, score: total, grade: gradeOf(total), factors };
 }
-

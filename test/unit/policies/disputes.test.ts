@@ -35,7 +35,11 @@ describe('dispute policy: role × action × ownership', () => {
   });
 
   it('gate answers FORBIDDEN for a role that may never act, UNAUTHENTICATED without an actor', () => {
-    expect(() => disputePolicy.gate({ actor: actors.government, authError: null }, 'resolve')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(() => disputePolicy.gate({ actor: null, authError: null }, 'resolve')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => disputePolicy.gate({ actor: actors.government, authError: null }, 'resolve')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(() => disputePolicy.gate({ actor: null, authError: null }, 'resolve')).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
   });
 });

@@ -51,7 +51,10 @@ export async function gql(query, variables) {
   }
   if (body && Array.isArray(body.errors) && body.errors.length) throw new ApiError(body.errors, res.status);
   if (!res.ok || !body || !body.data) {
-    throw new ApiError([{ message: `HTTP ${res.status} ${res.statusText}`.trim(), extensions: { code: 'HTTP_' + res.status } }], res.status);
+    throw new ApiError(
+      [{ message: `HTTP ${res.status} ${res.statusText}`.trim(), extensions: { code: 'HTTP_' + res.status } }],
+      res.status,
+    );
   }
   return body.data;
 }

@@ -11,10 +11,7 @@ function withheldNote(noteEl, cells) {
   noteEl.replaceChildren();
   const hidden = cells.filter((c) => c.suppressed);
   if (!hidden.length) return;
-  noteEl.append(
-    withheldChip(),
-    ` 以下分组数据已隐藏，未在图中显示 Withheld, not charted (${hidden.length}): `,
-  );
+  noteEl.append(withheldChip(), ` 以下分组数据已隐藏，未在图中显示 Withheld, not charted (${hidden.length}): `);
   hidden.forEach((c, i) => {
     if (i) noteEl.append('、');
     noteEl.append(el('span', { class: 'withheld-key', 'data-testid': 'withheld-' + (c.key || 'unknown'), text: cellLabel(c) }));
@@ -57,63 +54,144 @@ export function renderCharts(pm, shown) {
   // Monthly: amount bars and a loans line on a second axis.
   const months = pm.monthly.filter((c) => !c.suppressed);
   const monthMoney = months.map((c) => c.disbursed);
-  upsertChart('monthly', $('chart-monthly'), {
-    type: 'bar',
-    data: {
-      labels: months.map(cellLabel),
-      datasets: [
-        { type: 'bar', label: '放款金额 Disbursed (CNY)', data: months.map((c) => Number(c.disbursed ?? 0)), backgroundColor: 'rgba(31, 78, 140, 0.78)', borderRadius: 3, yAxisID: 'y', order: 2 },
-        { type: 'line', label: '贷款笔数 Loans', data: months.map((c) => c.loans ?? 0), borderColor: '#e9a03b', backgroundColor: '#e9a03b', pointRadius: 2.5, tension: 0.25, yAxisID: 'y1', order: 1 },
-      ],
+  upsertChart(
+    'monthly',
+    $('chart-monthly'),
+    {
+      type: 'bar',
+      data: {
+        labels: months.map(cellLabel),
+        datasets: [
+          {
+            type: 'bar',
+            label: '放款金额 Disbursed (CNY)',
+            data: months.map((c) => Number(c.disbursed ?? 0)),
+            backgroundColor: 'rgba(31, 78, 140, 0.78)',
+            borderRadius: 3,
+            yAxisID: 'y',
+            order: 2,
+          },
+          {
+            type: 'line',
+            label: '贷款笔数 Loans',
+            data: months.map((c) => c.loans ?? 0),
+            borderColor: '#e9a03b',
+            backgroundColor: '#e9a03b',
+            pointRadius: 2.5,
+            tension: 0.25,
+            yAxisID: 'y1',
+            order: 1,
+          },
+        ],
+      },
+      options: chartOptions({
+        interaction: { mode: 'index', intersect: false },
+        scales: {
+          x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+          y: { beginAtZero: true, position: 'left', title: { display: true, text: '元 CNY' }, ticks: { callback: fmtAxisMoney } },
+          y1: {
+            beginAtZero: true,
+            position: 'right',
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: '笔 Loans' },
+            ticks: { precision: 0 },
+          },
+        },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
+          tooltip: {
+            callbacks: {
+              label: (ctx) =>
+                ctx.datasetIndex === 0
+                  ? `${ctx.dataset.label}: ${fmtMoney(monthMoney[ctx.dataIndex])}`
+                  : `${ctx.dataset.label}: ${fmtInt(ctx.raw)}`,
+            },
+          },
+        },
+      }),
     },
-    options: chartOptions({
-      interaction: { mode: 'index', intersect: false },
-      scales: {
-        x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: '元 CNY' }, ticks: { callback: fmtAxisMoney } },
-        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: '笔 Loans' }, ticks: { precision: 0 } },
-      },
-      plugins: {
-        legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
-        tooltip: { callbacks: { label: (ctx) => (ctx.datasetIndex === 0 ? `${ctx.dataset.label}: ${fmtMoney(monthMoney[ctx.dataIndex])}` : `${ctx.dataset.label}: ${fmtInt(ctx.raw)}`) } },
-      },
-    }),
-  }, months);
+    months,
+  );
   withheldNote($('note-monthly'), pm.monthly);
-  shown.series.monthly = pm.monthly.map((c) => ({ key: c.key, label: cellLabel(c), suppressed: !!c.suppressed, disbursed: c.disbursed, loans: c.loans }));
+  shown.series.monthly = pm.monthly.map((c) => ({
+    key: c.key,
+    label: cellLabel(c),
+    suppressed: !!c.suppressed,
+    disbursed: c.disbursed,
+    loans: c.loans,
+  }));
 
   // By county: horizontal bars (sixteen Chinese place names read better down the side).
   const counties = pm.byCounty.filter((c) => !c.suppressed);
   const countyMoney = counties.map((c) => c.disbursed);
-  upsertChart('county', $('chart-county'), {
-    type: 'bar',
-    data: {
-      labels: counties.map(cellLabel),
-      datasets: [{ label: '放款金额 Disbursed (CNY)', data: counties.map((c) => Number(c.disbursed ?? 0)), backgroundColor: 'rgba(42, 157, 143, 0.8)', borderRadius: 3 }],
+  upsertChart(
+    'county',
+    $('chart-county'),
+    {
+      type: 'bar',
+      data: {
+        labels: counties.map(cellLabel),
+        datasets: [
+          {
+            label: '放款金额 Disbursed (CNY)',
+            data: counties.map((c) => Number(c.disbursed ?? 0)),
+            backgroundColor: 'rgba(42, 157, 143, 0.8)',
+            borderRadius: 3,
+          },
+        ],
+      },
+      options: chartOptions({
+        indexAxis: 'y',
+        scales: {
+          x: { beginAtZero: true, ticks: { callback: fmtAxisMoney } },
+          y: { grid: { display: false }, ticks: { autoSkip: false } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${fmtMoney(countyMoney[ctx.dataIndex])}` } },
+        },
+      }),
     },
-    options: chartOptions({
-      indexAxis: 'y',
-      scales: { x: { beginAtZero: true, ticks: { callback: fmtAxisMoney } }, y: { grid: { display: false }, ticks: { autoSkip: false } } },
-      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${fmtMoney(countyMoney[ctx.dataIndex])}` } } },
-    }),
-  }, counties);
+    counties,
+  );
   withheldNote($('note-county'), pm.byCounty);
   shown.series.county = pm.byCounty.map((c) => ({ key: c.key, label: cellLabel(c), suppressed: !!c.suppressed, disbursed: c.disbursed }));
 
   // By category: doughnut of amounts.
   const cats = pm.byCategory.filter((c) => !c.suppressed);
   const catMoney = cats.map((c) => c.disbursed);
-  upsertChart('category', $('chart-category'), {
-    type: 'doughnut',
-    data: {
-      labels: cats.map(categoryLabel),
-      datasets: [{ label: '放款金额 Disbursed (CNY)', data: cats.map((c) => Number(c.disbursed ?? 0)), backgroundColor: cats.map((_, i) => PALETTE[i % PALETTE.length]), borderColor: '#fff', borderWidth: 2 }],
+  upsertChart(
+    'category',
+    $('chart-category'),
+    {
+      type: 'doughnut',
+      data: {
+        labels: cats.map(categoryLabel),
+        datasets: [
+          {
+            label: '放款金额 Disbursed (CNY)',
+            data: cats.map((c) => Number(c.disbursed ?? 0)),
+            backgroundColor: cats.map((_, i) => PALETTE[i % PALETTE.length]),
+            borderColor: '#fff',
+            borderWidth: 2,
+          },
+        ],
+      },
+      options: chartOptions({
+        cutout: '58%',
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+          tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmtMoney(catMoney[ctx.dataIndex])}` } },
+        },
+      }),
     },
-    options: chartOptions({
-      cutout: '58%',
-      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } }, tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmtMoney(catMoney[ctx.dataIndex])}` } } },
-    }),
-  }, cats);
+    cats,
+  );
   withheldNote($('note-category'), pm.byCategory);
-  shown.series.category = pm.byCategory.map((c) => ({ key: c.key, label: categoryLabel(c), suppressed: !!c.suppressed, disbursed: c.disbursed }));
+  shown.series.category = pm.byCategory.map((c) => ({
+    key: c.key,
+    label: categoryLabel(c),
+    suppressed: !!c.suppressed,
+    disbursed: c.disbursed,
+  }));
 }

@@ -44,7 +44,17 @@ function buildCsv(shown) {
   row('rank', 'institutionId', 'institution', 'kind', 'loans', 'disbursed', 'defaultRate', 'lossRatio', 'claimsPaid');
   for (const r of shown.league) {
     const s = r.suppressed;
-    row(r.rank, [r.id], [r.name], r.kind, csvValue(r.loans, s), csvValue(r.disbursed, s), csvValue(r.defaultRate, s), csvValue(r.lossRatio, s), csvValue(r.claimsPaid, s));
+    row(
+      r.rank,
+      [r.id],
+      [r.name],
+      r.kind,
+      csvValue(r.loans, s),
+      csvValue(r.disbursed, s),
+      csvValue(r.defaultRate, s),
+      csvValue(r.lossRatio, s),
+      csvValue(r.claimsPaid, s),
+    );
   }
   // BOM: spreadsheet programs then read the Chinese labels as UTF-8.
   return '\uFEFF' + rows.join('\r\n') + '\r\n';
@@ -57,7 +67,9 @@ export function exportCsv() {
   }
   const blob = new Blob([buildCsv(state.shown)], { type: 'text/csv;charset=utf-8' });
   const href = URL.createObjectURL(blob);
-  const stamp = String(state.shown.generatedAt || '').replace(/[:.]/g, '-').replace(/[^0-9TZ-]/g, '');
+  const stamp = String(state.shown.generatedAt || '')
+    .replace(/[:.]/g, '-')
+    .replace(/[^0-9TZ-]/g, '');
   const a = el('a', { href, download: `programme-metrics-${stamp || 'export'}.csv`, hidden: true });
   document.body.append(a);
   a.click();

@@ -55,5 +55,9 @@ export function num(tag, testid, kind, value, suppressed, extraClass) {
 /** The "withheld" label, focusable, explaining small-group suppression on hover and focus. */
 export function withheldChip() {
   const tip = withheldTip();
-  return el('span', { class: 'withheld', title: tip, 'data-tip': tip, tabindex: '0', 'aria-describedby': 'suppression-footnote' }, WITHHELD_TEXT);
+  return el(
+    'span',
+    { class: 'withheld', title: tip, 'data-tip': tip, tabindex: '0', 'aria-describedby': 'suppression-footnote' },
+    WITHHELD_TEXT,
+  );
 }

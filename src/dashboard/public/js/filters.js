@@ -52,7 +52,10 @@ export function populateOptions(pm, institutions) {
   }
   setOptions(
     $('f-year'),
-    Array.from(years).sort().reverse().map((y) => ({ value: y, text: y + '年 ' + y })),
+    Array.from(years)
+      .sort()
+      .reverse()
+      .map((y) => ({ value: y, text: y + '年 ' + y })),
   );
   setOptions(
     $('f-county'),

@@ -8,7 +8,12 @@ import { $, el, num } from './dom.js';
  */
 function tile(t, shown) {
   const valueId = 'kpi-' + t.id;
-  const head = el('div', { class: 'kpi-label', id: valueId + '-label' }, el('span', { class: 'zh', text: t.zh }), el('span', { class: 'en', text: t.en }));
+  const head = el(
+    'div',
+    { class: 'kpi-label', id: valueId + '-label' },
+    el('span', { class: 'zh', text: t.zh }),
+    el('span', { class: 'en', text: t.en }),
+  );
   const main = t.kind ? num('div', valueId, t.kind, t.value, t.suppressed, 'kpi-value') : null;
   if (main) main.setAttribute('aria-labelledby', valueId + '-label');
   if (t.kind) shown.kpis.push({ id: valueId, label: both(t.zh, t.en), value: t.value, suppressed: !!t.suppressed });
@@ -61,9 +66,31 @@ export function renderKpis(pm, shown) {
   kpis.append(levTile);
 
   kpis.append(
-    tile({ id: 'disbursed', zh: '放款金额', en: 'Credit disbursed', kind: 'money', value: c.disbursed, suppressed: s, subs: [{ id: 'outstanding', zh: '在贷余额', en: 'Outstanding', kind: 'money', value: c.outstanding, suppressed: s }] }, shown),
+    tile(
+      {
+        id: 'disbursed',
+        zh: '放款金额',
+        en: 'Credit disbursed',
+        kind: 'money',
+        value: c.disbursed,
+        suppressed: s,
+        subs: [{ id: 'outstanding', zh: '在贷余额', en: 'Outstanding', kind: 'money', value: c.outstanding, suppressed: s }],
+      },
+      shown,
+    ),
     tile({ id: 'loans', zh: '贷款笔数', en: 'Loans', kind: 'int', value: c.loans, suppressed: s }, shown),
-    tile({ id: 'borrowers', zh: '惠及借款人', en: 'Borrowers reached', kind: 'int', value: c.borrowersReached, suppressed: s, note: '首次获得项目贷款的借款人 First programme loan' }, shown),
+    tile(
+      {
+        id: 'borrowers',
+        zh: '惠及借款人',
+        en: 'Borrowers reached',
+        kind: 'int',
+        value: c.borrowersReached,
+        suppressed: s,
+        note: '首次获得项目贷款的借款人 First programme loan',
+      },
+      shown,
+    ),
     tile(
       {
         id: 'approval-rate',
@@ -88,7 +115,14 @@ export function renderKpis(pm, shown) {
         value: c.averageFinancingCost,
         suppressed: s,
         subs: [
-          { id: 'savings', zh: '较担保公司节省', en: 'Savings vs guarantee companies', kind: 'rate', value: c.savingsVsGuaranteeCompany, suppressed: s },
+          {
+            id: 'savings',
+            zh: '较担保公司节省',
+            en: 'Savings vs guarantee companies',
+            kind: 'rate',
+            value: c.savingsVsGuaranteeCompany,
+            suppressed: s,
+          },
           { id: 'interest-rate', zh: '平均利率', en: 'Interest rate', kind: 'rate', value: c.averageInterestRate, suppressed: s },
           { id: 'premium-rate', zh: '平均保费率', en: 'Premium rate', kind: 'rate', value: c.averagePremiumRate, suppressed: s },
         ],
@@ -110,19 +144,67 @@ export function renderKpis(pm, shown) {
       },
       shown,
     ),
-    tile({ id: 'claims-paid', zh: '已付理赔', en: 'Claims paid', kind: 'money', value: c.claimsPaid, suppressed: s, subs: [{ id: 'loss-ratio', zh: '赔付率', en: 'Loss ratio', kind: 'rate', value: c.lossRatio, suppressed: s }] }, shown),
-    tile({ id: 'compensation-paid', zh: '风险补偿支付', en: 'Compensation paid', kind: 'money', value: c.compensationPaid, suppressed: s }, shown),
+    tile(
+      {
+        id: 'claims-paid',
+        zh: '已付理赔',
+        en: 'Claims paid',
+        kind: 'money',
+        value: c.claimsPaid,
+        suppressed: s,
+        subs: [{ id: 'loss-ratio', zh: '赔付率', en: 'Loss ratio', kind: 'rate', value: c.lossRatio, suppressed: s }],
+      },
+      shown,
+    ),
+    tile(
+      { id: 'compensation-paid', zh: '风险补偿支付', en: 'Compensation paid', kind: 'money', value: c.compensationPaid, suppressed: s },
+      shown,
+    ),
     tile({ id: 'recoveries', zh: '追偿回收', en: 'Recoveries', kind: 'money', value: c.recoveries, suppressed: s }, shown),
-    tile({ id: 'premium-subsidy', zh: '保费补贴', en: 'Premium subsidy', kind: 'money', value: c.premiumSubsidy, suppressed: s, subs: [{ id: 'premiums', zh: '保费收入', en: 'Premiums', kind: 'money', value: c.premiums, suppressed: s }] }, shown),
+    tile(
+      {
+        id: 'premium-subsidy',
+        zh: '保费补贴',
+        en: 'Premium subsidy',
+        kind: 'money',
+        value: c.premiumSubsidy,
+        suppressed: s,
+        subs: [{ id: 'premiums', zh: '保费收入', en: 'Premiums', kind: 'money', value: c.premiums, suppressed: s }],
+      },
+      shown,
+    ),
   );
 
   const f = pm.funds;
   const funds = $('funds');
   funds.replaceChildren(
     tile({ id: 'fund-premium-subsidy', zh: '保费补贴资金', en: 'Premium-subsidy fund', kind: 'money', value: f.premiumSubsidyFund }, shown),
-    tile({ id: 'fund-risk-compensation', zh: '风险补偿专项资金', en: 'Risk-compensation fund', kind: 'money', value: f.riskCompensationFund }, shown),
-    tile({ id: 'subsidy-owed', zh: '应付未付保费补贴', en: 'Subsidy owed', kind: 'money', value: f.subsidyOwed, note: '资金不足暂欠保险公司 Owed to insurers for want of funds' }, shown),
-    tile({ id: 'compensation-shortfall', zh: '风险补偿缺口', en: 'Compensation shortfall', kind: 'money', value: f.compensationShortfall, note: '已批准未支付 Approved, not yet paid' }, shown),
+    tile(
+      { id: 'fund-risk-compensation', zh: '风险补偿专项资金', en: 'Risk-compensation fund', kind: 'money', value: f.riskCompensationFund },
+      shown,
+    ),
+    tile(
+      {
+        id: 'subsidy-owed',
+        zh: '应付未付保费补贴',
+        en: 'Subsidy owed',
+        kind: 'money',
+        value: f.subsidyOwed,
+        note: '资金不足暂欠保险公司 Owed to insurers for want of funds',
+      },
+      shown,
+    ),
+    tile(
+      {
+        id: 'compensation-shortfall',
+        zh: '风险补偿缺口',
+        en: 'Compensation shortfall',
+        kind: 'money',
+        value: f.compensationShortfall,
+        note: '已批准未支付 Approved, not yet paid',
+      },
+      shown,
+    ),
   );
   if (f.riskReserves && f.riskReserves.length) {
     funds.append(
@@ -131,7 +213,13 @@ export function renderKpis(pm, shown) {
           id: 'risk-reserves',
           zh: '保险公司风险准备金',
           en: 'Insurers\u2019 risk reserves',
-          subs: f.riskReserves.map((r) => ({ id: 'risk-reserve-' + r.insurer.id, zh: r.insurer.name, en: '', kind: 'money', value: r.balance })),
+          subs: f.riskReserves.map((r) => ({
+            id: 'risk-reserve-' + r.insurer.id,
+            zh: r.insurer.name,
+            en: '',
+            kind: 'money',
+            value: r.balance,
+          })),
         },
         shown,
       ),

@@ -23,7 +23,10 @@ export function renderLeague(pm, shown) {
         'th',
         { scope: 'row', class: 'inst' },
         el('span', { class: 'inst-name', 'data-testid': p + '-name', text: r.institution.name }),
-        el('span', { class: 'badge badge-' + String(r.institution.kind).toLowerCase(), text: KIND_LABEL[r.institution.kind] || r.institution.kind }),
+        el('span', {
+          class: 'badge badge-' + String(r.institution.kind).toLowerCase(),
+          text: KIND_LABEL[r.institution.kind] || r.institution.kind,
+        }),
       ),
       num('td', p + '-loans', 'int', c.loans, s, 'n'),
       num('td', p + '-disbursed', 'money', c.disbursed, s, 'n'),

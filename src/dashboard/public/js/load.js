@@ -56,7 +56,8 @@ function showError(err) {
   const [title, body] = ERROR_TEXT[code] || ['查询失败 The query failed', '服务器返回了错误。The server answered with an error.'];
   $('error-title').textContent = title;
   $('error-body').textContent = body;
-  const details = err && err.errors ? err.errors.map((e) => `${(e.extensions && e.extensions.code) || 'ERROR'}: ${e.message}`) : [String(err)];
+  const details =
+    err && err.errors ? err.errors.map((e) => `${(e.extensions && e.extensions.code) || 'ERROR'}: ${e.message}`) : [String(err)];
   $('error-code').textContent = details.join('\n');
   $('error').dataset.code = code;
   $('error').hidden = false;

@@ -8,13 +8,23 @@ import { state } from './state.js';
 
 export function render(pm, filter) {
   state.minimumCellSize = pm.minimumCellSize;
-  const shown = { filter, generatedAt: pm.generatedAt, minimumCellSize: pm.minimumCellSize, referenceGuaranteeCost: pm.referenceGuaranteeCost, kpis: [], series: {}, league: [] };
+  const shown = {
+    filter,
+    generatedAt: pm.generatedAt,
+    minimumCellSize: pm.minimumCellSize,
+    referenceGuaranteeCost: pm.referenceGuaranteeCost,
+    kpis: [],
+    series: {},
+    league: [],
+  };
 
   $('generated-at').textContent = new Date(pm.generatedAt).toLocaleString('zh-CN', { hour12: false });
   $('generated-at').dateTime = pm.generatedAt;
   $('generated-at').dataset.value = pm.generatedAt;
   $('min-cell').replaceWith(Object.assign(num('span', 'meta-minimum-cell-size', 'int', pm.minimumCellSize, false), { id: 'min-cell' }));
-  $('ref-cost').replaceWith(Object.assign(num('span', 'meta-reference-guarantee-cost', 'rate', pm.referenceGuaranteeCost, false), { id: 'ref-cost' }));
+  $('ref-cost').replaceWith(
+    Object.assign(num('span', 'meta-reference-guarantee-cost', 'rate', pm.referenceGuaranteeCost, false), { id: 'ref-cost' }),
+  );
 
   renderKpis(pm, shown);
   renderCharts(pm, shown);

@@ -8,14 +8,20 @@ import { state } from './state.js';
 export const TOKEN_KEY = 'creditShare.dashboard.token';
 
 function normaliseToken(raw) {
-  return String(raw || '').trim().replace(/^Bearer\s+/i, '').replace(/\s+/g, '');
+  return String(raw || '')
+    .trim()
+    .replace(/^Bearer\s+/i, '')
+    .replace(/\s+/g, '');
 }
 
 function decodeClaims(token) {
   try {
     const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
     const json = decodeURIComponent(
-      Array.from(atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), '=')), (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
+      Array.from(
+        atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), '=')),
+        (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'),
+      ).join(''),
     );
     const c = JSON.parse(json);
     return c && typeof c === 'object' ? c : null;

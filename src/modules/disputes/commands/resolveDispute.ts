@@ -47,7 +47,13 @@ export const resolveDispute = defineCommand({
       });
     } else if (a.outcome === 'DELETED') {
       await deleteRecord(tx, ctx, account);
-      changes.push({ action: 'credit.account.deleted', targetType: 'credit_account', targetId: account.id, borrowerId: account.borrowerId, detail: { disputeId: d.id } });
+      changes.push({
+        action: 'credit.account.deleted',
+        targetType: 'credit_account',
+        targetId: account.id,
+        borrowerId: account.borrowerId,
+        detail: { disputeId: d.id },
+      });
     }
     await store.markResolved(tx, d.id, { outcome: a.outcome, note: a.note, at: now, by: actor.userId });
     changes.push({
