@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.js';
 import { borrower, consent, furnish, institution, type BorrowerHandle, type Inst } from '../factories.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
+import { steps } from '../helpers/steps.js';
 
 const PROFILE = `query($b: ID!, $p: ConsentPurpose!) {
   creditProfile(borrowerId: $b, purpose: $p) {
@@ -39,11 +40,21 @@ const inquiriesOf = async (borrowerId: string) =>
     sql`select institution_id, purpose, consent_id, user_id from inquiries where borrower_id = ${borrowerId}::uuid order by inquired_at`,
   );
 
+/**
+ * The bank's consent and its two reads of the borrower's profile, which later tests count (as
+ * inquiries, consents and audit entries): each step is what one test used to do, run once per
+ * file, after the step before it (test/helpers/steps.ts).
+ */
+const step = steps();
+const consentGranted = step(() => consent(t, b, bank, 'LOAN_APPLICATION'));
+const firstRead = step(async () => ok(await t.gql(bank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' })).creditProfile);
+const secondRead = step(async () => ok(await t.gql(bank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' })).creditProfile);
+
 describe('creditProfile with consent', () => {
   it('returns the profile to an institution holding an active consent for the purpose, and records the inquiry', async () => {
-    const consentId = await consent(t, b, bank, 'LOAN_APPLICATION');
+    const consentId = await consentGranted();
     const before = (await inquiriesOf(b.id)).length;
-    const p = ok(await t.gql(bank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' })).creditProfile;
+    const p = await firstRead();
     expect(p.borrower).toMatchObject({ id: b.id, name: '王建国', category: 'RURAL_HOUSEHOLD', county: '蔚县', sector: 'breeding' });
     expect(p.borrower.nationalIdMasked).toMatch(/^1307\*{10}[0-9X]{4}$/);
     expect(p.accounts).toHaveLength(1);
@@ -58,21 +69,33 @@ describe('creditProfile with consent', () => {
     });
     expect(p.accounts[0].statusHistory).toHaveLength(24);
     expect(p.accounts[0].statusHistory[0]).toEqual({ month: '2026-06-01', status: 'DPD_30' });
-    expect(p.summary).toEqual({ openAccounts: 1, totalBalance: '150000.50', worstStatus24Months: 'DPD_30', inquiriesLast6Months: 0, disputedAccounts: 0 });
+    expect(p.summary).toEqual({
+      openAccounts: 1,
+      totalBalance: '150000.50',
+      worstStatus24Months: 'DPD_30',
+      inquiriesLast6Months: 0,
+      disputedAccounts: 0,
+    });
     const after = await inquiriesOf(b.id);
     expect(after).toHaveLength(before + 1);
-    expect(after[after.length - 1]).toEqual({ institution_id: bank.id, purpose: 'LOAN_APPLICATION', consent_id: consentId, user_id: `${bank.id}-user` });
+    expect(after[after.length - 1]).toEqual({
+      institution_id: bank.id,
+      purpose: 'LOAN_APPLICATION',
+      consent_id: consentId,
+      user_id: `${bank.id}-user`,
+    });
     // an institution never sees which of another's users read the profile
     expect(p.inquiries.every((q: any) => q.userId === null)).toBe(true);
   });
 
   it('counts earlier inquiries in the next read', async () => {
-    const p = ok(await t.gql(bank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' })).creditProfile;
+    const p = await secondRead();
     expect(p.summary.inquiriesLast6Months).toBe(1);
     expect(p.inquiries[0]).toMatchObject({ institution: { id: bank.id }, purpose: 'LOAN_APPLICATION' });
   });
 
   it('refuses the wrong purpose: consent is for one purpose', async () => {
+    await secondRead();
     const n = (await inquiriesOf(b.id)).length;
     const r = await t.gql(bank.token, PROFILE, { b: b.id, p: 'POST_LOAN_MANAGEMENT' });
     expect(codeOf(r)).toBe('FORBIDDEN');
@@ -81,11 +104,13 @@ describe('creditProfile with consent', () => {
   });
 
   it('refuses another institution: consent is for one institution', async () => {
+    await secondRead();
     const r = await t.gql(otherBank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' });
     expect(codeOf(r)).toBe('FORBIDDEN');
   });
 
   it('gives the same answer for an unknown borrower as for one without consent', async () => {
+    await secondRead();
     const noConsent = await t.gql(otherBank.token, PROFILE, { b: b.id, p: 'LOAN_APPLICATION' });
     const unknown = await t.gql(otherBank.token, PROFILE, { b: '9d5f3c1e-0000-4000-8000-000000000000', p: 'LOAN_APPLICATION' });
     expect(codeOf(unknown)).toBe('FORBIDDEN');
@@ -140,9 +165,13 @@ describe('creditProfile with consent', () => {
 
 describe('myCreditProfile', () => {
   it('shows the borrower their profile and who read it, with the reading user, and writes no inquiry', async () => {
+    await secondRead();
     const n = (await inquiriesOf(b.id)).length;
     const p = ok(
-      await t.gql(b.token, `{ myCreditProfile { borrower { id } accounts { accountRef } inquiries { institution { id } purpose inquiredAt userId } } }`),
+      await t.gql(
+        b.token,
+        `{ myCreditProfile { borrower { id } accounts { accountRef } inquiries { institution { id } purpose inquiredAt userId } } }`,
+      ),
     ).myCreditProfile;
     expect(p.borrower.id).toBe(b.id);
     expect(p.accounts.map((a: any) => a.accountRef)).toEqual(['LN-A']);
@@ -152,6 +181,7 @@ describe('myCreditProfile', () => {
   });
 
   it('lists the borrower’s consents with their state', async () => {
+    await secondRead();
     const c = ok(await t.gql(b.token, `{ myConsents { institution { id } purpose active } }`)).myConsents;
     expect(c).toContainEqual({ institution: { id: bank.id }, purpose: 'LOAN_APPLICATION', active: true });
   });
@@ -181,6 +211,7 @@ describe('retention through the API', () => {
 
 describe('audit of reads', () => {
   it('records each profile read with actor, purpose and consent', async () => {
+    await secondRead();
     const entries = await rows<{ action: string; actor_institution_id: string; borrower_id: string; detail: any }>(
       t.tdb.db.orm,
       sql`select action, actor_institution_id, borrower_id, detail from audit_log where action = 'credit.profile.read' and borrower_id = ${b.id}::uuid`,

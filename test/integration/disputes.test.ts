@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { borrower, consent, furnish, institution, type BorrowerHandle, type Inst } from '../factories.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
+import { steps } from '../helpers/steps.js';
 
 const FILE = `mutation($r: ID!, $why: String!) { fileDispute(recordId: $r, reason: $why) { id status dueAt overdue accountRef furnisher { id } } }`;
 const RESOLVE = `mutation($id: ID!, $o: DisputeOutcome!, $n: String!, $c: CorrectionInput) {
@@ -32,12 +33,35 @@ beforeAll(async () => {
   accounts = Object.fromEntries(r.accounts.map((a) => [a.accountRef, a.id]));
 });
 
-describe('disputes', () => {
-  let disputeId: string;
+/**
+ * The disputes the borrower files and the furnisher resolves: each step is what one test used to
+ * do to the shared records, run once per file, after the step before it (test/helpers/steps.ts).
+ */
+const step = steps();
+const firstFiled = step(async () => ok(await t.gql(b.token, FILE, { r: accounts['D-1'], why: '我从未逾期，这笔记录有误' })).fileDispute);
+const firstCorrected = step(
+  async () =>
+    ok(
+      await t.gql(bank.token, RESOLVE, {
+        id: (await firstFiled()).id,
+        o: 'CORRECTED',
+        n: '核实为系统错误，已更正',
+        c: { status: 'CURRENT' },
+      }),
+    ).resolveDispute,
+);
+const secondFiled = step(async () => ok(await t.gql(b.token, FILE, { r: accounts['D-2'], why: 'wrong' })).fileDispute);
+const secondVerified = step(async () => {
+  ok(await t.gql(bank.token, RESOLVE, { id: (await secondFiled()).id, o: 'VERIFIED', n: 'records confirm the late payment' }));
+});
+const thirdDeleted = step(async () => {
+  const d3 = ok(await t.gql(b.token, FILE, { r: accounts['D-3'], why: 'not my loan' })).fileDispute;
+  ok(await t.gql(bank.token, RESOLVE, { id: d3.id, o: 'DELETED', n: 'identity mix-up' }));
+});
 
+describe('disputes', () => {
   it('flags the record in every profile, including other institutions’ reads', async () => {
-    const d = ok(await t.gql(b.token, FILE, { r: accounts['D-1'], why: '我从未逾期，这笔记录有误' })).fileDispute;
-    disputeId = d.id;
+    const d = await firstFiled();
     expect(d).toMatchObject({ status: 'OPEN', overdue: false, accountRef: 'D-1', furnisher: { id: bank.id } });
     expect(d.dueAt).toBe('2026-07-05T02:00:00.000Z');
     const p = ok(await t.gql(insurer.token, PROFILE, { b: b.id })).creditProfile;
@@ -47,6 +71,7 @@ describe('disputes', () => {
   });
 
   it('allows one open dispute per record', async () => {
+    await firstFiled();
     expect(codeOf(await t.gql(b.token, FILE, { r: accounts['D-1'], why: 'again' }))).toBe('CONFLICT');
   });
 
@@ -56,6 +81,7 @@ describe('disputes', () => {
   });
 
   it('shows the furnisher the dispute to answer, with the reason; other institutions cannot touch it', async () => {
+    const disputeId = (await firstFiled()).id;
     const list = ok(await t.gql(bank.token, `{ disputesToAnswer(status: OPEN) { id reason overdue } }`)).disputesToAnswer;
     expect(list).toContainEqual({ id: disputeId, reason: '我从未逾期，这笔记录有误', overdue: false });
     expect(ok(await t.gql(otherBank.token, `{ disputesToAnswer { id } }`)).disputesToAnswer).toEqual([]);
@@ -63,6 +89,7 @@ describe('disputes', () => {
   });
 
   it('lists disputes past the 20-day deadline for the admin, without the borrower’s words', async () => {
+    const disputeId = (await firstFiled()).id;
     const admin = await t.token({ sub: 'admin-1', role: 'ADMIN' });
     const Q = `{ overdueDisputes { id overdue dueAt furnisher { id } } }`;
     expect(ok(await t.gql(admin, Q)).overdueDisputes).toEqual([]);
@@ -82,7 +109,8 @@ describe('disputes', () => {
   });
 
   it('CORRECTED applies the correction and clears the flag', async () => {
-    const r = ok(await t.gql(bank.token, RESOLVE, { id: disputeId, o: 'CORRECTED', n: '核实为系统错误，已更正', c: { status: 'CURRENT' } })).resolveDispute;
+    const r = await firstCorrected();
+    const disputeId = (await firstFiled()).id;
     expect(r).toMatchObject({ status: 'RESOLVED', outcome: 'CORRECTED' });
     const acc = ok(await t.gql(insurer.token, PROFILE, { b: b.id })).creditProfile.accounts.find((a: any) => a.accountRef === 'D-1');
     expect(acc).toMatchObject({ status: 'CURRENT', disputed: false, dispute: null });
@@ -90,23 +118,25 @@ describe('disputes', () => {
   });
 
   it('CORRECTED needs a correction; VERIFIED leaves the record as it was', async () => {
-    const d2 = ok(await t.gql(b.token, FILE, { r: accounts['D-2'], why: 'wrong' })).fileDispute;
+    const d2 = await secondFiled();
     expect(codeOf(await t.gql(bank.token, RESOLVE, { id: d2.id, o: 'CORRECTED', n: 'fixed' }))).toBe('BAD_USER_INPUT');
-    ok(await t.gql(bank.token, RESOLVE, { id: d2.id, o: 'VERIFIED', n: 'records confirm the late payment' }));
+    await secondVerified();
     const acc = ok(await t.gql(insurer.token, PROFILE, { b: b.id })).creditProfile.accounts.find((a: any) => a.accountRef === 'D-2');
     expect(acc).toMatchObject({ status: 'DPD_30', disputed: false });
   });
 
   it('DELETED removes the record from every profile', async () => {
-    const d3 = ok(await t.gql(b.token, FILE, { r: accounts['D-3'], why: 'not my loan' })).fileDispute;
-    ok(await t.gql(bank.token, RESOLVE, { id: d3.id, o: 'DELETED', n: 'identity mix-up' }));
+    await thirdDeleted();
     const refs = ok(await t.gql(insurer.token, PROFILE, { b: b.id })).creditProfile.accounts.map((a: any) => a.accountRef);
     expect(refs).not.toContain('D-3');
-    const own = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef } } }`)).myCreditProfile.accounts.map((a: any) => a.accountRef);
+    const own = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef } } }`)).myCreditProfile.accounts.map(
+      (a: any) => a.accountRef,
+    );
     expect(own).not.toContain('D-3');
   });
 
   it('shows the borrower their disputes and outcomes', async () => {
+    await thirdDeleted();
     const mine = ok(await t.gql(b.token, `{ myDisputes { accountRef status outcome resolutionNote } }`)).myDisputes;
     expect(mine).toContainEqual({ accountRef: 'D-1', status: 'RESOLVED', outcome: 'CORRECTED', resolutionNote: '核实为系统错误，已更正' });
     expect(mine).toHaveLength(3);
@@ -115,7 +145,9 @@ describe('disputes', () => {
   it('rejects a bad correction whole', async () => {
     const d4 = ok(await t.gql(b.token, FILE, { r: accounts['D-4'], why: 'balance wrong' })).fileDispute;
     // PAID with a non-zero balance is not a valid record
-    expect(codeOf(await t.gql(bank.token, RESOLVE, { id: d4.id, o: 'CORRECTED', n: 'paid', c: { status: 'PAID' } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.gql(bank.token, RESOLVE, { id: d4.id, o: 'CORRECTED', n: 'paid', c: { status: 'PAID' } }))).toBe(
+      'BAD_USER_INPUT',
+    );
     const still = ok(await t.gql(bank.token, `{ disputesToAnswer(status: OPEN) { id } }`)).disputesToAnswer;
     expect(still.map((d: any) => d.id)).toContain(d4.id);
   });

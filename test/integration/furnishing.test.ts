@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.js';
 import { borrower, FURNISH, furnish, institution, record, type BorrowerHandle, type Inst } from '../factories.js';
 import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
+import { steps } from '../helpers/steps.js';
 
 const app = useTestApp({ now: '2026-06-15T02:00:00.000Z' });
 let t: TestApp;
@@ -20,16 +21,34 @@ beforeAll(async () => {
   await borrower(t, insurer); // insurer has its own customer; b is not theirs
 });
 
-const accountCount = async () =>
-  (await rows<{ n: number }>(t.tdb.db.orm, sql`select count(*)::int as n from credit_accounts`))[0].n;
+const accountCount = async () => (await rows<{ n: number }>(t.tdb.db.orm, sql`select count(*)::int as n from credit_accounts`))[0].n;
+
+/**
+ * The accounts the tests furnish and the borrower they register, which later tests refuse to
+ * overwrite and the audit test counts: each step is what one test used to do, run once per file,
+ * after the step before it (test/helpers/steps.ts).
+ */
+const step = steps();
+const idemRecord = () => ({ borrowerId: b.id, accountRef: 'IDEM-1', statusMonth: '2026-05-01', balance: '90000.00' });
+const idemFirst = step(() => furnish(t, bank, [idemRecord()]));
+const idemReplay = step(() => furnish(t, bank, [idemRecord()]));
+const historyFurnished = step(async () => {
+  const base = { borrowerId: b.id, accountRef: 'HIST-1' };
+  await furnish(t, bank, [{ ...base, statusMonth: '2026-03-01', status: 'CURRENT' }]);
+  await furnish(t, bank, [{ ...base, statusMonth: '2026-04-01', status: 'DPD_30' }]);
+  return furnish(t, bank, [{ ...base, statusMonth: '2026-06-01', status: 'DPD_90', balance: '98000.00' }]);
+});
+const insurerIdem = step(async () => {
+  const c = await borrower(t, insurer);
+  return furnish(t, insurer, [{ borrowerId: c.id, accountRef: 'IDEM-1', kind: 'INSURANCE_POLICY' }]);
+});
 
 describe('furnishCreditRecords', () => {
   it('creates, then updates on replay of the same reference (idempotent)', async () => {
-    const rec = { borrowerId: b.id, accountRef: 'IDEM-1', statusMonth: '2026-05-01', balance: '90000.00' };
-    const first = await furnish(t, bank, [rec]);
+    const first = await idemFirst();
     expect(first).toMatchObject({ created: 1, updated: 0 });
     const n = await accountCount();
-    const replay = await furnish(t, bank, [rec]);
+    const replay = await idemReplay();
     expect(replay).toMatchObject({ created: 0, updated: 1 });
     expect(replay.accounts[0].id).toBe(first.accounts[0].id);
     expect(replay.accounts[0].paymentPattern).toBe('0');
@@ -37,14 +56,12 @@ describe('furnishCreditRecords', () => {
   });
 
   it('appends each new month to the 24-month history and updates the account', async () => {
-    const base = { borrowerId: b.id, accountRef: 'HIST-1' };
-    await furnish(t, bank, [{ ...base, statusMonth: '2026-03-01', status: 'CURRENT' }]);
-    await furnish(t, bank, [{ ...base, statusMonth: '2026-04-01', status: 'DPD_30' }]);
-    const r = await furnish(t, bank, [{ ...base, statusMonth: '2026-06-01', status: 'DPD_90', balance: '98000.00' }]);
+    const r = await historyFurnished();
     expect(r.accounts[0]).toMatchObject({ status: 'DPD_90', paymentPattern: '3-10', balance: '98000.00' });
   });
 
   it('refuses a month before the last reported one (corrections go through disputes)', async () => {
+    await historyFurnished();
     const r = await t.gql(bank.token, FURNISH, { r: [record({ borrowerId: b.id, accountRef: 'HIST-1', statusMonth: '2026-05-01' })] });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].extensions!.problems[0]).toMatchObject({ index: 0, field: 'statusMonth' });
@@ -84,6 +101,7 @@ describe('furnishCreditRecords', () => {
   });
 
   it('refuses to move an account reference to another borrower', async () => {
+    await historyFurnished();
     const other = await borrower(t, bank);
     const r = await t.gql(bank.token, FURNISH, { r: [record({ borrowerId: other.id, accountRef: 'IDEM-1' })] });
     expect(r.errors![0].extensions!.problems[0]).toMatchObject({ field: 'accountRef' });
@@ -102,12 +120,12 @@ describe('furnishCreditRecords', () => {
   });
 
   it('lets the same reference exist at two institutions (keys are per furnisher)', async () => {
-    const c = await borrower(t, insurer);
-    const r = await furnish(t, insurer, [{ borrowerId: c.id, accountRef: 'IDEM-1', kind: 'INSURANCE_POLICY' }]);
+    const r = await insurerIdem();
     expect(r.created).toBe(1);
   });
 
   it('audits every account it creates or changes, and nothing for rejected batches', async () => {
+    await insurerIdem();
     const a = await rows<{ action: string; n: number }>(
       t.tdb.db.orm,
       sql`select action, count(*)::int as n from audit_log where action like 'credit.account.%' group by action order by action`,
@@ -122,23 +140,40 @@ describe('furnishCreditRecords', () => {
 
 describe('registerBorrower', () => {
   const REG = `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id name nationalIdMasked } }`;
-  const input = { name: '李秀英', nationalId: '11010519491231002X', category: 'INDIVIDUAL_ENTREPRENEUR', county: '宣化区', sector: 'retail', registeredOn: '2025-01-01' };
+  const input = {
+    name: '李秀英',
+    nationalId: '11010519491231002X',
+    category: 'INDIVIDUAL_ENTREPRENEUR',
+    county: '宣化区',
+    sector: 'retail',
+    registeredOn: '2025-01-01',
+  };
+
+  /** A story of its own: one person registered by the bank, then by the insurer. */
+  const registration = steps();
+  const registered = registration(() => t.gql(bank.token, REG, { i: input }));
+  const linked = registration(() => t.gql(insurer.token, REG, { i: { ...input, nationalId: '11010519491231002x' } }));
 
   it('registers once and links later institutions to the same borrower', async () => {
-    const first = await t.gql(bank.token, REG, { i: input });
+    const first = await registered();
     expect(first.data.registerBorrower).toMatchObject({ name: '李秀英', nationalIdMasked: '1101**********002X' });
-    const again = await t.gql(insurer.token, REG, { i: { ...input, nationalId: '11010519491231002x' } });
+    const again = await linked();
     expect(again.data.registerBorrower.id).toBe(first.data.registerBorrower.id);
   });
 
   it('refuses a different name on a registered id, and invalid ids', async () => {
+    await linked();
     expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, name: '别人' } }))).toBe('CONFLICT');
     expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, nationalId: '110105194912310021' } }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, registeredOn: '2027-01-01' } }))).toBe('BAD_USER_INPUT');
   });
 
   it('never stores the national id itself', async () => {
-    const leaked = await rows(t.tdb.db.orm, sql`select 1 from borrowers where national_id_hash like '%1231002X%' or national_id_masked = '11010519491231002X'`);
+    await linked();
+    const leaked = await rows(
+      t.tdb.db.orm,
+      sql`select 1 from borrowers where national_id_hash like '%1231002X%' or national_id_masked = '11010519491231002X'`,
+    );
     expect(leaked).toHaveLength(0);
   });
 });

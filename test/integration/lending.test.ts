@@ -1,6 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { borrower, consent, DISBURSE, disbursedLoan, institution, ISSUE, key, PLEDGE, REPAY, REVIEW, SUBMIT, type BorrowerHandle, type Inst } from '../factories.js';
+import {
+  borrower,
+  consent,
+  DISBURSE,
+  disbursedLoan,
+  institution,
+  ISSUE,
+  key,
+  PLEDGE,
+  REPAY,
+  REVIEW,
+  SUBMIT,
+  type BorrowerHandle,
+  type Inst,
+} from '../factories.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
+import { steps } from '../helpers/steps.js';
 
 // 2014-06-15: the article's time, benchmark 6.00% for one year
 const app = useTestApp({ now: '2014-06-15T02:00:00.000Z' });
@@ -31,6 +46,22 @@ beforeAll(async () => {
   b = await borrower(t, bank, { category: 'STARTUP_MICRO_ENTERPRISE', registeredOn: '2013-01-01' });
 });
 
+/**
+ * One application's life, from the first inquiries to full repayment: each step is what one
+ * test used to do to the shared state, run once per file, after the step before it
+ * (test/helpers/steps.ts). The steps of the lifecycle are defined in its describe block.
+ */
+const step = steps();
+/** Consents and the bank's and insurer's quotes: their inquiries stay on the borrower's record. */
+const consentedQuotes = step(async () => {
+  await consent(t, b, bank, 'LOAN_APPLICATION');
+  await consent(t, b, insurer, 'UNDERWRITING');
+  const i = { ...SEED, borrowerId: b.id };
+  const fromBank = ok(await t.gql(bank.token, QUOTE, { i })).quote;
+  const fromInsurer = ok(await t.gql(insurer.token, QUOTE, { i })).quote;
+  return { fromBank, fromInsurer };
+});
+
 describe('quote: the shared rules', () => {
   it('reproduces the seed case for a start-up micro-enterprise', async () => {
     const q = ok(await t.gql(b.token, QUOTE, { i: SEED })).quote;
@@ -58,17 +89,14 @@ describe('quote: the shared rules', () => {
   });
 
   it('gives the bank and the insurer the same answer for the same input, and records their inquiries', async () => {
-    await consent(t, b, bank, 'LOAN_APPLICATION');
-    await consent(t, b, insurer, 'UNDERWRITING');
-    const i = { ...SEED, borrowerId: b.id };
-    const fromBank = ok(await t.gql(bank.token, QUOTE, { i })).quote;
-    const fromInsurer = ok(await t.gql(insurer.token, QUOTE, { i })).quote;
+    const { fromBank, fromInsurer } = await consentedQuotes();
     expect(fromInsurer).toEqual(fromBank);
     const own = ok(await t.gql(b.token, `{ myCreditProfile { inquiries { institution { id } purpose } } }`)).myCreditProfile.inquiries;
     expect(own.map((q: any) => q.institution.id).sort()).toEqual([bank.id, insurer.id].sort());
   });
 
   it('needs consent: another bank gets FORBIDDEN', async () => {
+    await consentedQuotes(); // the bank and the insurer hold consents; another bank does not
     expect(codeOf(await t.gql(otherBank.token, QUOTE, { i: { ...SEED, borrowerId: b.id } }))).toBe('FORBIDDEN');
   });
 
@@ -90,17 +118,51 @@ describe('quote: the shared rules', () => {
 });
 
 describe('the lifecycle', () => {
-  let applicationId: string;
-  let policyId: string;
-  let loanId: string;
   const submitKey = key('submit');
   const input = { bankId: '', insurerId: '', ...SEED, repaymentMethod: 'INTEREST_ONLY_BULLET', loanPurpose: '幼儿园扩建' };
+  const submitted = step(
+    async () =>
+      ok(await t.gql(b.token, SUBMIT, { i: { ...input, bankId: bank.id, insurerId: insurer.id }, k: submitKey })).submitApplication,
+  );
+  const bankReviewed = step(async () => {
+    const k = key('review');
+    const afterBank = ok(await t.gql(bank.token, REVIEW, { id: (await submitted()).id, d: 'APPROVE', k })).reviewApplication;
+    return { k, afterBank };
+  });
+  const insurerReviewed = step(
+    async () => ok(await t.gql(insurer.token, REVIEW, { id: (await submitted()).id, d: 'APPROVE', k: key() })).reviewApplication,
+  );
+  const issued = step(async () => {
+    const k = key('issue');
+    const p = ok(await t.gql(insurer.token, ISSUE, { a: (await submitted()).id, k })).issuePolicy;
+    return { k, p };
+  });
+  const pledged = step(async () => {
+    const k = key('pledge');
+    const p = ok(await t.gql(bank.token, PLEDGE, { p: (await issued()).p.id, k })).pledgePolicy;
+    return { k, p };
+  });
+  const disbursed = step(async () => {
+    const k = key('disburse');
+    const l = ok(await t.gql(bank.token, DISBURSE, { i: { policyId: (await issued()).p.id }, k })).disburseLoan;
+    return { k, l };
+  });
+  const atFirstDueDate = step(async () => t.setNow('2014-07-16T02:00:00.000Z'));
+  const firstRepayment = step(async () => {
+    const k = key('repay');
+    const r1 = ok(await t.gql(bank.token, REPAY, { l: (await disbursed()).l.id, a: '2000.00', d: '2014-07-15', k })).recordRepayment;
+    return { k, r1 };
+  });
+  const repaidInFull = step(async () => {
+    t.setNow('2015-06-15T02:00:00.000Z');
+    return ok(await t.gql(bank.token, REPAY, { l: (await disbursed()).l.id, a: '321400.00', k: key() })).recordRepayment;
+  });
 
   it('submits once per key: a replay returns the first result, a different request under the key is a CONFLICT', async () => {
     const i = { ...input, bankId: bank.id, insurerId: insurer.id };
-    const first = ok(await t.gql(b.token, SUBMIT, { i, k: submitKey })).submitApplication;
+    const first = await submitted();
     expect(first).toMatchObject({ status: 'SUBMITTED', amount: '300000.00' });
-    applicationId = first.id;
+    const applicationId = first.id;
     const replay = ok(await t.gql(b.token, SUBMIT, { i, k: submitKey })).submitApplication;
     expect(replay).toEqual(first);
     const changed = await t.gql(b.token, SUBMIT, { i: { ...i, amount: '200000.00' }, k: submitKey });
@@ -110,6 +172,7 @@ describe('the lifecycle', () => {
   });
 
   it('refuses policy issue, pledge and disbursement before approval, naming the state', async () => {
+    const applicationId = (await submitted()).id;
     const r = await t.gql(insurer.token, ISSUE, { a: applicationId, k: key() });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(r.errors![0].message).toMatch(/SUBMITTED/);
@@ -117,19 +180,22 @@ describe('the lifecycle', () => {
   });
 
   it('hides the application from institutions that are not on it', async () => {
+    const applicationId = (await submitted()).id;
     expect(codeOf(await t.gql(otherBank.token, REVIEW, { id: applicationId, d: 'APPROVE', k: key() }))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql(otherInsurer.token, REVIEW, { id: applicationId, d: 'APPROVE', k: key() }))).toBe('NOT_FOUND');
-    expect(codeOf(await t.gql(otherBank.token, `query($id: ID!) { application(id: $id) { id } }`, { id: applicationId }))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(otherBank.token, `query($id: ID!) { application(id: $id) { id } }`, { id: applicationId }))).toBe(
+      'NOT_FOUND',
+    );
     expect(codeOf(await t.gql(gov.token, `query($id: ID!) { application(id: $id) { id } }`, { id: applicationId }))).toBe('FORBIDDEN');
   });
 
   it('takes both reviews, each storing the decision, price and parameter version it saw', async () => {
-    const k = key('review');
-    const afterBank = ok(await t.gql(bank.token, REVIEW, { id: applicationId, d: 'APPROVE', k })).reviewApplication;
+    const applicationId = (await submitted()).id;
+    const { k, afterBank } = await bankReviewed();
     expect(afterBank.status).toBe('SUBMITTED');
     expect(ok(await t.gql(bank.token, REVIEW, { id: applicationId, d: 'APPROVE', k })).reviewApplication).toEqual(afterBank); // replay
     expect(codeOf(await t.gql(bank.token, REVIEW, { id: applicationId, d: 'APPROVE', k: key() }))).toBe('CONFLICT'); // twice
-    const done = ok(await t.gql(insurer.token, REVIEW, { id: applicationId, d: 'APPROVE', k: key() })).reviewApplication;
+    const done = await insurerReviewed();
     expect(done.status).toBe('APPROVED');
     expect(done.reviews).toEqual([
       { reviewerRole: 'BANK', decision: 'APPROVE', eligible: true, grade: 'C', parameterVersion: 1 },
@@ -138,10 +204,11 @@ describe('the lifecycle', () => {
   });
 
   it('issues the policy with the premium split the insurer saw', async () => {
+    await insurerReviewed();
+    const applicationId = (await submitted()).id;
     expect(codeOf(await t.gql(bank.token, ISSUE, { a: applicationId, k: key() }))).toBe('FORBIDDEN'); // a bank cannot
     expect(codeOf(await t.gql(otherInsurer.token, ISSUE, { a: applicationId, k: key() }))).toBe('NOT_FOUND'); // nor another insurer
-    const k = key('issue');
-    const p = ok(await t.gql(insurer.token, ISSUE, { a: applicationId, k })).issuePolicy;
+    const { k, p } = await issued();
     expect(p).toMatchObject({
       status: 'ISSUED',
       insuredAmount: '300000.00',
@@ -154,66 +221,85 @@ describe('the lifecycle', () => {
     });
     expect(ok(await t.gql(insurer.token, ISSUE, { a: applicationId, k })).issuePolicy).toEqual(p);
     expect(codeOf(await t.gql(insurer.token, ISSUE, { a: applicationId, k: key() }))).toBe('CONFLICT');
-    policyId = p.id;
   });
 
   it('needs the pledge before disbursing, by the application’s own bank', async () => {
+    const policyId = (await issued()).p.id;
     const early = await t.gql(bank.token, DISBURSE, { i: { policyId }, k: key() });
     expect(codeOf(early)).toBe('CONFLICT');
     expect(early.errors![0].extensions!.currentState).toBe('ISSUED');
     expect(codeOf(await t.gql(otherBank.token, PLEDGE, { p: policyId, k: key() }))).toBe('NOT_FOUND');
-    const k = key('pledge');
-    const p = ok(await t.gql(bank.token, PLEDGE, { p: policyId, k })).pledgePolicy;
+    const { k, p } = await pledged();
     expect(p.status).toBe('PLEDGED');
     expect(ok(await t.gql(bank.token, PLEDGE, { p: policyId, k })).pledgePolicy).toEqual(p);
     expect(codeOf(await t.gql(bank.token, PLEDGE, { p: policyId, k: key() }))).toBe('CONFLICT');
   });
 
   it('disburses at most the insured amount, at most the ceiling, and builds the schedule', async () => {
+    await pledged();
+    const applicationId = (await submitted()).id;
+    const policyId = (await issued()).p.id;
     expect(codeOf(await t.gql(otherBank.token, DISBURSE, { i: { policyId }, k: key() }))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql(insurer.token, DISBURSE, { i: { policyId }, k: key() }))).toBe('FORBIDDEN');
     expect(codeOf(await t.gql(bank.token, DISBURSE, { i: { policyId, amount: '300000.01' }, k: key() }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.gql(bank.token, DISBURSE, { i: { policyId, interestRate: '0.0781' }, k: key() }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.gql(bank.token, DISBURSE, { i: { policyId, disbursedOn: '2014-06-16' }, k: key() }))).toBe('BAD_USER_INPUT');
-    const k = key('disburse');
-    const l = ok(await t.gql(bank.token, DISBURSE, { i: { policyId }, k })).disburseLoan;
-    expect(l).toMatchObject({ status: 'ACTIVE', principal: '300000.00', interestRate: '0.078', disbursedOn: '2014-06-15', maturityOn: '2015-06-15', outstandingPrincipal: '300000.00' });
+    const { k, l } = await disbursed();
+    expect(l).toMatchObject({
+      status: 'ACTIVE',
+      principal: '300000.00',
+      interestRate: '0.078',
+      disbursedOn: '2014-06-15',
+      maturityOn: '2015-06-15',
+      outstandingPrincipal: '300000.00',
+    });
     expect(l.schedule).toHaveLength(12);
     expect(l.schedule[0]).toEqual({ seq: 1, dueOn: '2014-07-15', principalDue: '0.00', interestDue: '1950.00' });
     expect(l.schedule[11].principalDue).toBe('300000.00');
     expect(ok(await t.gql(bank.token, DISBURSE, { i: { policyId }, k })).disburseLoan).toEqual(l);
-    loanId = l.id;
-    const app = ok(await t.gql(b.token, `query($id: ID!) { application(id: $id) { status policy { status startsOn endsOn } loan { id } } }`, { id: applicationId })).application;
-    expect(app).toEqual({ status: 'DISBURSED', policy: { status: 'ACTIVE', startsOn: '2014-06-15', endsOn: '2015-06-15' }, loan: { id: loanId } });
+    const loanId = l.id;
+    const app = ok(
+      await t.gql(b.token, `query($id: ID!) { application(id: $id) { status policy { status startsOn endsOn } loan { id } } }`, {
+        id: applicationId,
+      }),
+    ).application;
+    expect(app).toEqual({
+      status: 'DISBURSED',
+      policy: { status: 'ACTIVE', startsOn: '2014-06-15', endsOn: '2015-06-15' },
+      loan: { id: loanId },
+    });
   });
 
   it('furnishes the loan and the policy to the shared records automatically', async () => {
-    const accounts = ok(await t.gql(b.token, `{ myCreditProfile { accounts { kind furnisher { id } balance status } } }`)).myCreditProfile.accounts;
+    await disbursed();
+    const accounts = ok(await t.gql(b.token, `{ myCreditProfile { accounts { kind furnisher { id } balance status } } }`)).myCreditProfile
+      .accounts;
     expect(accounts).toContainEqual({ kind: 'LOAN', furnisher: { id: bank.id }, balance: '300000.00', status: 'CURRENT' });
     expect(accounts).toContainEqual({ kind: 'INSURANCE_POLICY', furnisher: { id: insurer.id }, balance: '300000.00', status: 'CURRENT' });
   });
 
   it('counts the open loan against the cap in the next quote', async () => {
+    await disbursed();
     const q = ok(await t.gql(b.token, QUOTE, { i: { ...SEED, amount: '0.01' } })).quote;
     expect(q.programmeExposure).toBe('300000.00');
     expect(q.reasons.map((r: any) => r.code)).toEqual(['OVER_CATEGORY_CAP']);
   });
 
   it('allocates repayments interest first and closes loan and policy on full repayment', async () => {
-    t.setNow('2014-07-16T02:00:00.000Z');
+    const loanId = (await disbursed()).l.id;
+    const policyId = (await issued()).p.id;
+    await atFirstDueDate();
     expect(codeOf(await t.gql(otherBank.token, REPAY, { l: loanId, a: '1950.00', k: key() }))).toBe('NOT_FOUND');
     expect(codeOf(await t.gql(bank.token, REPAY, { l: loanId, a: '0.00', k: key() }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.gql(bank.token, REPAY, { l: loanId, a: '323400.01', k: key() }))).toBe('BAD_USER_INPUT');
-    const k = key('repay');
-    const r1 = ok(await t.gql(bank.token, REPAY, { l: loanId, a: '2000.00', d: '2014-07-15', k })).recordRepayment;
+    const { k, r1 } = await firstRepayment();
     expect(r1.allocation).toEqual([
       { seq: 1, interest: '1950.00', principal: '0.00' },
       { seq: 2, interest: '50.00', principal: '0.00' },
     ]);
     expect(r1.loan).toMatchObject({ status: 'ACTIVE', outstandingPrincipal: '300000.00', daysPastDue: 0, delinquency: 'CURRENT' });
     expect(ok(await t.gql(bank.token, REPAY, { l: loanId, a: '2000.00', d: '2014-07-15', k })).recordRepayment.id).toBe(r1.id);
-    t.setNow('2015-06-15T02:00:00.000Z');
-    const rest = ok(await t.gql(bank.token, REPAY, { l: loanId, a: '321400.00', k: key() })).recordRepayment;
+    const rest = await repaidInFull();
     expect(rest.loan).toMatchObject({ status: 'REPAID', outstandingPrincipal: '0.00', closedOn: '2015-06-15' });
     const after = await t.gql(bank.token, REPAY, { l: loanId, a: '1.00', k: key() });
     expect(codeOf(after)).toBe('CONFLICT');
@@ -227,6 +313,7 @@ describe('the lifecycle', () => {
   });
 
   it('counts the repaid loan in the borrower’s programme history', async () => {
+    await repaidInFull();
     t.setNow('2015-06-16T02:00:00.000Z');
     const q = ok(await t.gql(b.token, QUOTE, { i: { ...SEED, interestRate: '0.07' } })).quote;
     expect(q.score.factors.find((f: any) => f.code === 'PROGRAMME_HISTORY')).toMatchObject({ points: 5, value: 'repaid 1, defaulted 0' });
@@ -238,7 +325,9 @@ describe('the lifecycle', () => {
 describe('declines and refusals', () => {
   it('refuses to approve an ineligible applicant, naming the reasons; declines need no extra reasons then', async () => {
     const rural = await borrower(t, bank, { category: 'RURAL_HOUSEHOLD', registeredOn: '2005-01-01' });
-    const a = ok(await t.gql(rural.token, SUBMIT, { i: { bankId: bank.id, insurerId: insurer.id, ...SEED, loanPurpose: '养殖' }, k: key() })).submitApplication;
+    const a = ok(
+      await t.gql(rural.token, SUBMIT, { i: { bankId: bank.id, insurerId: insurer.id, ...SEED, loanPurpose: '养殖' }, k: key() }),
+    ).submitApplication;
     const approve = await t.gql(bank.token, REVIEW, { id: a.id, d: 'APPROVE', k: key() });
     expect(codeOf(approve)).toBe('CONFLICT');
     expect(approve.errors![0].extensions!.reasons).toEqual(['OVER_CATEGORY_CAP']);
@@ -250,7 +339,12 @@ describe('declines and refusals', () => {
 
   it('needs reasons to decline an eligible applicant', async () => {
     const c = await borrower(t, bank, { registeredOn: '2013-06-01' });
-    const a = ok(await t.gql(c.token, SUBMIT, { i: { bankId: bank.id, insurerId: insurer.id, amount: '50000.00', termYears: 1, interestRate: '0.07', loanPurpose: '零售' }, k: key() })).submitApplication;
+    const a = ok(
+      await t.gql(c.token, SUBMIT, {
+        i: { bankId: bank.id, insurerId: insurer.id, amount: '50000.00', termYears: 1, interestRate: '0.07', loanPurpose: '零售' },
+        k: key(),
+      }),
+    ).submitApplication;
     expect(codeOf(await t.gql(insurer.token, REVIEW, { id: a.id, d: 'DECLINE', k: key() }))).toBe('BAD_USER_INPUT');
     const r = ok(await t.gql(insurer.token, REVIEW, { id: a.id, d: 'DECLINE', r: ['经营场所未核实'], k: key() })).reviewApplication;
     expect(r.status).toBe('DECLINED');
@@ -258,7 +352,15 @@ describe('declines and refusals', () => {
 
   it('lets a bank submit for a borrower only with the borrower’s consent, and only to itself', async () => {
     const d = await borrower(t, bank, { registeredOn: '2013-06-01' });
-    const i = { borrowerId: d.id, bankId: bank.id, insurerId: insurer.id, amount: '50000.00', termYears: 1, interestRate: '0.07', loanPurpose: '餐饮' };
+    const i = {
+      borrowerId: d.id,
+      bankId: bank.id,
+      insurerId: insurer.id,
+      amount: '50000.00',
+      termYears: 1,
+      interestRate: '0.07',
+      loanPurpose: '餐饮',
+    };
     expect(codeOf(await t.gql(bank.token, SUBMIT, { i, k: key() }))).toBe('FORBIDDEN');
     expect(codeOf(await t.gql(otherBank.token, SUBMIT, { i, k: key() }))).toBe('FORBIDDEN');
     await consent(t, d, bank, 'LOAN_APPLICATION');
@@ -274,35 +376,72 @@ describe('declines and refusals', () => {
 describe('parameter versions', () => {
   const CREATE = `mutation($i: NewParameterVersionInput!, $k: String!) { createParameterVersion(input: $i, idempotencyKey: $k) { version effectiveFrom basePremiumRate } }`;
 
-  it('changes new quotes from the effective date, never stored decisions', async () => {
+  /** A story of its own: a loan priced under version 1, then version 2 announced for 2014-07-01 (test/helpers/steps.ts). */
+  const versions = steps();
+  const versionTwoAnnounced = versions(async () => {
     const e = await borrower(t, bank, { registeredOn: '2013-06-01' });
     const fresh = await borrower(t, bank, { registeredOn: '2013-06-01' }); // thin file: grade C
     const deal = await disbursedLoan(t, e, bank, insurer, { amount: '100000.00', interestRate: '0.07' });
     const k = key('params');
-    const v = ok(await t.gql(gov.token, CREATE, { i: { effectiveFrom: '2014-07-01T00:00:00+08:00', note: '保费上调', changes: { basePremiumRate: '0.025' } }, k })).createParameterVersion;
+    const v = ok(
+      await t.gql(gov.token, CREATE, {
+        i: { effectiveFrom: '2014-07-01T00:00:00+08:00', note: '保费上调', changes: { basePremiumRate: '0.025' } },
+        k,
+      }),
+    ).createParameterVersion;
+    return { fresh, deal, k, v };
+  });
+
+  it('changes new quotes from the effective date, never stored decisions', async () => {
+    const { fresh, deal, k, v } = await versionTwoAnnounced();
     expect(v).toMatchObject({ version: 2, basePremiumRate: '0.025' });
-    expect(ok(await t.gql(gov.token, CREATE, { i: { effectiveFrom: '2014-07-01T00:00:00+08:00', note: '保费上调', changes: { basePremiumRate: '0.025' } }, k })).createParameterVersion).toEqual(v);
+    expect(
+      ok(
+        await t.gql(gov.token, CREATE, {
+          i: { effectiveFrom: '2014-07-01T00:00:00+08:00', note: '保费上调', changes: { basePremiumRate: '0.025' } },
+          k,
+        }),
+      ).createParameterVersion,
+    ).toEqual(v);
     // before the effective date: still version 1
     const before = ok(await t.gql(fresh.token, QUOTE, { i: { ...SEED, amount: '100000.00', interestRate: '0.07' } })).quote;
     expect(before).toMatchObject({ parameterVersion: 1, price: { premiumRate: '0.023' } });
     t.setNow('2014-06-30T16:00:00.000Z'); // 2014-07-01 00:00 in Zhangjiakou
     const after = ok(await t.gql(fresh.token, QUOTE, { i: { ...SEED, amount: '100000.00', interestRate: '0.07' } })).quote;
-    expect(after).toMatchObject({ parameterVersion: 2, price: { premiumRate: '0.025', subsidyPremium: '1500.00', borrowerPremium: '1000.00' } });
-    const stored = ok(await t.gql(insurer.token, `query($id: ID!) { policy(id: $id) { premiumRate parameterVersion } }`, { id: deal.policyId })).policy;
+    expect(after).toMatchObject({
+      parameterVersion: 2,
+      price: { premiumRate: '0.025', subsidyPremium: '1500.00', borrowerPremium: '1000.00' },
+    });
+    const stored = ok(
+      await t.gql(insurer.token, `query($id: ID!) { policy(id: $id) { premiumRate parameterVersion } }`, { id: deal.policyId }),
+    ).policy;
     expect(stored).toEqual({ premiumRate: '0.023', parameterVersion: 1 });
     t.setNow('2014-06-15T02:00:00.000Z');
   });
 
   it('refuses back-dated or invalid versions, and other roles', async () => {
-    expect(codeOf(await t.gql(gov.token, CREATE, { i: { effectiveFrom: '2014-06-01T00:00:00Z', note: 'x', changes: {} }, k: key() }))).toBe('BAD_USER_INPUT');
-    const bad = await t.gql(gov.token, CREATE, { i: { effectiveFrom: '2015-01-01T00:00:00Z', note: 'x', changes: { lossShares: { insurer: '0.8', bank: '0.3' } } }, k: key() });
+    expect(codeOf(await t.gql(gov.token, CREATE, { i: { effectiveFrom: '2014-06-01T00:00:00Z', note: 'x', changes: {} }, k: key() }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    const bad = await t.gql(gov.token, CREATE, {
+      i: { effectiveFrom: '2015-01-01T00:00:00Z', note: 'x', changes: { lossShares: { insurer: '0.8', bank: '0.3' } } },
+      k: key(),
+    });
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
     expect(bad.errors![0].message).toMatch(/sum to 1/);
-    expect(codeOf(await t.gql(bank.token, CREATE, { i: { effectiveFrom: '2015-01-01T00:00:00Z', note: 'x', changes: {} }, k: key() }))).toBe('FORBIDDEN');
+    expect(
+      codeOf(await t.gql(bank.token, CREATE, { i: { effectiveFrom: '2015-01-01T00:00:00Z', note: 'x', changes: {} }, k: key() })),
+    ).toBe('FORBIDDEN');
   });
 
   it('shows every signed-in role the parameters in force', async () => {
-    const p = ok(await t.gql(b.token, `{ programmeParameters { version categoryCaps { category cap } lossShares { insurer bank } terms { years premiumFactor } } }`)).programmeParameters;
+    await versionTwoAnnounced(); // version 2 exists, but is not yet in force
+    const p = ok(
+      await t.gql(
+        b.token,
+        `{ programmeParameters { version categoryCaps { category cap } lossShares { insurer bank } terms { years premiumFactor } } }`,
+      ),
+    ).programmeParameters;
     expect(p.version).toBe(1);
     expect(p.categoryCaps).toContainEqual({ category: 'RURAL_HOUSEHOLD', cap: '200000.00' });
     expect(p.lossShares).toEqual({ insurer: '0.8', bank: '0.2' });
