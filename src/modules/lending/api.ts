@@ -13,6 +13,4 @@ export {
 export { furnishLoan, furnishPolicy } from './furnish.js';
 export { assertTransition } from './rules.js';
 export { applicationPolicy, dealPolicy, loanPolicy, policyPolicy } from './policy.js';
-/** @deprecated use `dealPolicy.can(actor, 'read', deal)`: kept while callers move over. */
-export { isPartyTo as canSee } from '../../auth/policy.js';
 export { ageLoans, scheduleAgeing } from './ageing.js';

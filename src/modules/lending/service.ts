@@ -6,4 +6,3 @@ export { pledgePolicy } from './commands/pledgePolicy.js';
 export { disburseLoan } from './commands/disburseLoan.js';
 export { recordRepayment } from './commands/recordRepayment.js';
 export { application, applications, loan, loans, policy } from './queries.js';
-export { isPartyTo as canSee } from '../../auth/policy.js';
