@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.js';
 import type { AccountKind, AccountStatus } from '../../domain.js';
 import { monthOf } from '../../time.js';
 import { appendAudit, type AuditEvent } from '../audit/api.js';
+import { appendEvents } from '../events/api.js';
 import { recordMonthlyStatus } from './rules.js';
 import * as store from './store.js';
 
@@ -91,6 +92,8 @@ export async function furnishProgrammeAccount(tx: Executor, ctx: Context, rec: P
     new Set(prev ? [prev.accountRef] : []),
     'programme',
   );
+  // the same pair a command's record() writes: the audit row and the domain event
   await appendAudit(tx, ctx, changes);
+  await appendEvents(tx, ctx, changes);
   return saved[0];
 }

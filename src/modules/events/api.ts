@@ -1,2 +1,2 @@
 /** What other modules may use of the domain events: the shape of one change (audit entries share it). */
-export type { DomainChange } from './store.js';
+export { appendEvents, type DomainChange } from './store.js';
