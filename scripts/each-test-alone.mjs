@@ -16,9 +16,11 @@ const vitest = path.join(root, 'node_modules', '.bin', process.platform === 'win
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const files = args.filter((a) => a !== '--verbose');
+// --match=<regex>: only the tests whose listed name ("describe > test") matches, e.g. to resume a long file
+const match = args.find((a) => a.startsWith('--match='))?.slice('--match='.length);
+const files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) {
-  console.error('usage: npm run test:alone -- [--verbose] <test files...>');
+  console.error('usage: npm run test:alone -- [--verbose] [--match=<regex>] <test files...>');
   process.exit(2);
 }
 
@@ -40,7 +42,8 @@ function listTests(file) {
     // The output file is named with `=`: a bare `--json` would swallow the next argument as its path.
     const r = spawnSync(vitest, ['list', `--json=${out}`, file], { cwd: root, encoding: 'utf8', env: process.env });
     if (r.status !== 0) throw new Error(`vitest list failed for ${file}:\n${r.stdout}\n${r.stderr}`);
-    return JSON.parse(readFileSync(out, 'utf8')).map((t) => t.name);
+    const names = JSON.parse(readFileSync(out, 'utf8')).map((t) => t.name);
+    return match ? names.filter((n) => new RegExp(match).test(n)) : names;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
