@@ -25,6 +25,10 @@ const PARENTS = [
   'Customer',
   'Borrower',
   'InquiryRecord',
+  'Notice',
+  'PublicRecord',
+  'Decision',
+  'HumanReview',
 ];
 
 const config: CodegenConfig = {

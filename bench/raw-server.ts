@@ -7,8 +7,9 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { profileStatement } from '../src/modules/credit/store.js';
-import { inquiryWindowStart, NEGATIVE_STATUSES, retentionCutoff, summarize } from '../src/modules/credit/rules.js';
+import { profileStatement, WORST_ORDER } from '../src/modules/credit/profile.js';
+import { inquiryWindowStart, retentionCutoff } from '../src/modules/credit/rules.js';
+import { businessDate } from '../src/time.js';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
 const dialect = new PgDialect();
@@ -28,12 +29,14 @@ createServer((req, res) => {
         profileStatement({
           borrowerId: variables.b,
           now,
+          currentMonth: Number(businessDate(now).slice(0, 4)) * 12 + Number(businessDate(now).slice(5, 7)) - 1,
           retentionCutoff: retentionCutoff(now),
           inquiryWindowStart: inquiryWindowStart(now),
           inquiryHistoryStart: historyStart,
-          negativeStatuses: NEGATIVE_STATUSES,
           audit: { requestId: randomUUID(), userId: 'raw-user', role: 'BANK', institutionId, borrowerActorId: null },
-          institutionRead: { institutionId, purpose: variables.p },
+          institutionRead: { institutionId, purpose: variables.p, needsOpenAccount: false },
+          page: { limit: 100 },
+          withFacts: false,
         }),
       );
       const [row] = await sql.unsafe(q.sql, q.params as any[], { prepare: true });
@@ -41,18 +44,18 @@ createServer((req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ errors: [{ message: 'no consent', extensions: { code: 'FORBIDDEN' } }] }));
       }
-      const accounts = row.accounts ?? [];
       const body = {
         data: {
           creditProfile: {
             borrower: row.borrower,
-            accounts,
+            accounts: row.accounts ?? [],
             inquiries: row.inquiries ?? [],
-            summary: summarize(
-              accounts.map((a: any) => ({ ...a, disputed: a.dispute !== null })),
-              row.inquiries_6m,
-              now,
-            ),
+            summary: {
+              openAccounts: row.summary.openAccounts,
+              totalBalance: row.summary.totalBalance,
+              worstStatus24Months: row.summary.worstRank === null ? null : WORST_ORDER[row.summary.worstRank - 1],
+              inquiriesLast6Months: row.inquiry_counts.hard,
+            },
           },
         },
       };

@@ -29,6 +29,8 @@ export const signedIn = rule('signedIn', { cache: 'contextual' })((_p, _a, ctx: 
 );
 /** Personal credit data: never to GOVERNMENT or ADMIN tokens, whatever field returns it. */
 export const seesPersonalData = role('BANK', 'INSURER', 'BORROWER');
+/** Public records and the disputes of them: also the authority that furnished them. */
+export const seesPublicRecords = role('BANK', 'INSURER', 'BORROWER', 'DATA_SOURCE');
 /** Programme aggregates: the finance bureau's view and its administrators'. */
 export const seesAggregates = role('GOVERNMENT', 'ADMIN');
 
@@ -58,7 +60,15 @@ export const PERSONAL_TYPES = [
   'Instalment',
   'Repayment',
   'RepaymentAllocation',
+  'BorrowerRegistration',
+  'Notice',
+  'CorrectionMark',
+  'Decision',
+  'HumanReview',
+  'Override',
 ] as const;
+/** A person's public records and what is attached to them: also to the authority that furnished them. */
+export const PUBLIC_RECORD_TYPES = ['PublicRecord', 'PublicRecordConnection', 'Objection', 'PersonalStatement'] as const;
 export const AGGREGATE_TYPES = ['ProgrammeMetrics', 'MetricCell', 'Leverage', 'LeagueRow', 'TrialBalance'] as const;
 
 /** Root fields that return a person's records or aggregates; every other root field needs a signed-in caller. */
@@ -68,14 +78,19 @@ const PERSONAL_ROOTS = [
   'myConsents',
   'customers',
   'myDisputes',
-  'disputesToAnswer',
   'quote',
   'application',
   'applications',
   'policy',
   'loan',
   'loans',
+  'myNotices',
+  'myDecisions',
+  'humanReviewsToAnswer',
 ];
+/** Roots that hand out public records: the readers of personal data and the authorities. */
+const PUBLIC_RECORD_ROOTS = ['furnishedPublicRecords'];
+// disputesToAnswer stays signedIn: banks, insurers, authorities and (identity disputes) ADMIN answer them; its policy decides.
 const AGGREGATE_ROOTS = ['programMetrics', 'trialBalance'];
 
 type RuleTree = Record<string, Record<string, unknown>>;
@@ -89,13 +104,24 @@ export function coarseRules(schema: GraphQLSchema): RuleTree {
     tree[type.name] = { '*': signedIn };
   }
   for (const t of PERSONAL_TYPES) tree[t] = { '*': seesPersonalData };
+  for (const t of PUBLIC_RECORD_TYPES) tree[t] = { '*': seesPublicRecords };
   for (const t of AGGREGATE_TYPES) tree[t] = { '*': seesAggregates };
-  // an admin lists overdue disputes (the deadline), never what the borrower wrote
-  tree.Dispute = { '*': or(seesPersonalData, role('ADMIN')), reason: seesPersonalData, resolutionNote: seesPersonalData };
+  // an admin lists overdue disputes (the deadline) and answers identity disputes; an authority
+  // answers disputes of its public records. Whose words each may read is the disputes policy's.
+  tree.Dispute = { '*': or(seesPublicRecords, role('ADMIN')) };
   const root = (name: 'Query' | 'Mutation') => {
     const fields = Object.keys((name === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields() ?? {});
     tree[name] = Object.fromEntries(
-      fields.map((f) => [f, PERSONAL_ROOTS.includes(f) ? seesPersonalData : AGGREGATE_ROOTS.includes(f) ? seesAggregates : signedIn]),
+      fields.map((f) => [
+        f,
+        PERSONAL_ROOTS.includes(f)
+          ? seesPersonalData
+          : PUBLIC_RECORD_ROOTS.includes(f)
+            ? seesPublicRecords
+            : AGGREGATE_ROOTS.includes(f)
+              ? seesAggregates
+              : signedIn,
+      ]),
     );
   };
   root('Query');

@@ -12,14 +12,20 @@ const next = () => ++seq;
 
 export interface Inst {
   id: string;
-  kind: 'BANK' | 'INSURER' | 'GOVERNMENT';
+  kind: 'BANK' | 'INSURER' | 'GOVERNMENT' | 'DATA_SOURCE';
   token: string;
 }
 
-export async function institution(t: TestApp, kind: Inst['kind'], id?: string): Promise<Inst> {
-  const instId = id ?? `${kind.toLowerCase()}-${process.pid}-${next()}`;
+/** An institution (straight to the table: setup). A DATA_SOURCE is a court unless `authority` says otherwise. */
+export async function institution(
+  t: TestApp,
+  kind: Inst['kind'],
+  id?: string,
+  authority: 'COURT' | 'TAX_BUREAU' | 'MARKET_REGULATOR' | null = kind === 'DATA_SOURCE' ? 'COURT' : null,
+): Promise<Inst> {
+  const instId = id ?? `${kind.toLowerCase().replace('_', '-')}-${process.pid}-${next()}`;
   await t.tdb.db.orm.execute(
-    sql`insert into institutions (id, kind, name, created_at) values (${instId}, ${kind}, ${`Test ${kind} ${instId}`}, now())`,
+    sql`insert into institutions (id, kind, name, authority, created_at) values (${instId}, ${kind}, ${`Test ${kind} ${instId}`}, ${authority}, now())`,
   );
   return { id: instId, kind, token: await t.token({ sub: `${instId}-user`, role: kind as Role, inst: instId }) };
 }
@@ -39,22 +45,23 @@ export interface BorrowerHandle {
 
 export interface BorrowerInput {
   name?: string;
+  nationalId?: string;
   category?: string;
   county?: string;
   sector?: string;
   registeredOn?: string;
 }
 
-/** A borrower onboarded by `by` (so `by` may furnish for them), with a borrower token. */
+/** A borrower onboarded by `by` (registering gives `by` no rights: consents do), with a borrower token. */
 export async function borrower(t: TestApp, by: Inst, input: BorrowerInput = {}): Promise<BorrowerHandle> {
   const r = ok(
-    await t.gql<{ registerBorrower: { id: string } }>(
+    await t.gql<{ registerBorrower: { borrowerId: string } }>(
       by.token,
-      `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`,
+      `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { borrowerId } }`,
       {
         i: {
           name: input.name ?? `测试借款人${next()}`,
-          nationalId: nationalId(),
+          nationalId: input.nationalId ?? nationalId(),
           category: input.category ?? 'STARTUP_MICRO_ENTERPRISE',
           county: input.county ?? '张北县',
           sector: input.sector ?? 'breeding',
@@ -63,9 +70,11 @@ export async function borrower(t: TestApp, by: Inst, input: BorrowerInput = {}):
       },
     ),
   );
-  const id = r.registerBorrower.id;
-  return { id, token: await t.token({ sub: `borrower-${id.slice(0, 8)}`, role: 'BORROWER', bid: id }) };
+  const id = r.registerBorrower.borrowerId;
+  return { id, token: await borrowerToken(t, id) };
 }
+
+export const borrowerToken = (t: TestApp, id: string) => t.token({ sub: `borrower-${id.slice(0, 8)}`, role: 'BORROWER', bid: id });
 
 export async function consent(
   t: TestApp,
@@ -73,15 +82,29 @@ export async function consent(
   inst: Inst,
   purpose = 'LOAN_APPLICATION',
   expiresAt = new Date(t.now.getTime() + 90 * 86_400_000).toISOString(),
+  scope: string[] | null = purpose === 'FURNISHING' ? FURNISHABLE[inst.kind as 'BANK' | 'INSURER'] : null,
 ): Promise<string> {
   const r = ok(
     await t.gql<{ grantConsent: { id: string } }>(
       b.token,
-      `mutation($i: ID!, $p: ConsentPurpose!, $e: DateTime!) { grantConsent(institutionId: $i, purpose: $p, expiresAt: $e) { id } }`,
-      { i: inst.id, p: purpose, e: expiresAt },
+      `mutation($i: ID!, $p: ConsentPurpose!, $e: DateTime!, $s: [AccountKind!]) { grantConsent(institutionId: $i, purpose: $p, expiresAt: $e, scope: $s) { id } }`,
+      { i: inst.id, p: purpose, e: expiresAt, s: scope },
     ),
   );
   return r.grantConsent.id;
+}
+
+const FURNISHABLE = { BANK: ['LOAN', 'GUARANTEE'], INSURER: ['INSURANCE_POLICY', 'GUARANTEE'] };
+
+/** Borrower × institution pairs with a FURNISHING consent already granted in this file. */
+const furnishingAllowed = new Set<string>();
+
+/** The borrower authorises `inst` to furnish (FURNISHING consent, a year, every kind it may report). */
+export async function allowFurnishing(t: TestApp, borrowerId: string, inst: Inst): Promise<string> {
+  const b = { id: borrowerId, token: await borrowerToken(t, borrowerId) };
+  const id = await consent(t, b, inst, 'FURNISHING', new Date(t.now.getTime() + 365 * 86_400_000).toISOString());
+  furnishingAllowed.add(`${inst.id}:${borrowerId}`);
+  return id;
 }
 
 export interface RecordInput {
@@ -112,7 +135,14 @@ export function record(r: RecordInput) {
   };
 }
 
+/**
+ * Furnish through GraphQL. Setup: first has each borrower grant `inst` a FURNISHING consent
+ * (once per borrower and institution); tests of the right to furnish call FURNISH themselves.
+ */
 export async function furnish(t: TestApp, inst: Inst, records: RecordInput[]) {
+  for (const id of new Set(records.map((r) => r.borrowerId))) {
+    if (!furnishingAllowed.has(`${inst.id}:${id}`)) await allowFurnishing(t, id, inst);
+  }
   return ok(await t.gql(inst.token, FURNISH, { r: records.map(record) })).furnishCreditRecords as {
     created: number;
     updated: number;
@@ -187,9 +217,9 @@ export const DEPOSIT = `mutation($f: FundKind!, $a: Money!, $k: String!) { depos
 export const adminToken = (t: TestApp) => t.token({ sub: 'admin-1', role: 'ADMIN' });
 
 /**
- * `n` programme loans that default: disbursed now, never repaid, aged 130 days on (the first
- * instalment falls due after a month, so that is past the 90-day threshold). Moves the clock
- * to that day and leaves it there.
+ * `n` programme loans that default: disbursed now, never repaid, aged on day 40 (the first
+ * instalment, due after a month, is missed: the prior notice) and on day 130 (past the 90-day
+ * threshold). Moves the clock to day 130 and leaves it there.
  */
 export async function defaultedDeals(
   t: TestApp,
@@ -202,9 +232,13 @@ export async function defaultedDeals(
   const deals: Deal[] = [];
   for (let i = 0; i < n; i++)
     deals.push(await disbursedLoan(t, b, bank, insurer, { amount: terms.amount ?? '1000.00', interestRate: terms.interestRate ?? '0.04' }));
-  const later = new Date(t.now.getTime() + 130 * 86_400_000);
-  t.setNow(later);
-  ok(await t.gql(await adminToken(t), AGE, {}));
+  const start = t.now.getTime();
+  // first the missed instalment (about 10 days past due: the borrower's prior notice, 条例 Art 15),
+  // then day 130, past the 90-day threshold: the adverse statuses take effect at once
+  for (const days of [40, 130]) {
+    t.setNow(new Date(start + days * 86_400_000));
+    ok(await t.gql(await adminToken(t), AGE, {}));
+  }
   return deals;
 }
 

@@ -4,13 +4,13 @@ import type { Role } from '../domain.js';
 export interface Actor {
   readonly userId: string;
   readonly role: Role;
-  /** BANK, INSURER and GOVERNMENT users act for one institution. */
+  /** BANK, INSURER, GOVERNMENT and DATA_SOURCE users act for one institution. */
   readonly institutionId?: string;
   /** A BORROWER user is one borrower. */
   readonly borrowerId?: string;
 }
 
-export type InstitutionRole = 'BANK' | 'INSURER' | 'GOVERNMENT';
+export type InstitutionRole = 'BANK' | 'INSURER' | 'GOVERNMENT' | 'DATA_SOURCE';
 
 /** The actor as a policy's role list guarantees it: an institution user has its institution, a borrower its id. */
 export type ActorOf<R extends Role> = R extends InstitutionRole

@@ -1,7 +1,9 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from '../config.js';
-import { ROLES } from '../domain.js';
+import { INSTITUTION_ROLES, ROLES, type Role } from '../domain.js';
+
+const namesInstitution = (r: Role) => (INSTITUTION_ROLES as readonly Role[]).includes(r);
 import { unauthenticated } from '../errors.js';
 import type { Actor } from './actor.js';
 
@@ -16,7 +18,7 @@ const claimsSchema = z
     bid: z.string().uuid().optional(),
   })
   .superRefine((c, ctx) => {
-    if ((c.role === 'BANK' || c.role === 'INSURER' || c.role === 'GOVERNMENT') && !c.inst) {
+    if (namesInstitution(c.role) && !c.inst) {
       ctx.addIssue({ code: 'custom', message: `a ${c.role} token needs an inst claim` });
     }
     if (c.role === 'BORROWER' && !c.bid) ctx.addIssue({ code: 'custom', message: 'a BORROWER token needs a bid claim' });
@@ -56,7 +58,7 @@ export function createTokenVerifier(cfg: JwtConfig): TokenVerifier {
     const actor: Actor = Object.freeze({
       userId: c.sub,
       role: c.role,
-      institutionId: c.role === 'BANK' || c.role === 'INSURER' || c.role === 'GOVERNMENT' ? c.inst : undefined,
+      institutionId: namesInstitution(c.role) ? c.inst : undefined,
       borrowerId: c.role === 'BORROWER' ? c.bid : undefined,
     });
     if (cache.size >= CACHE_LIMIT) cache.clear();

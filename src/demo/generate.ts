@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { AccountKind, AccountStatus, BorrowerCategory, ConsentPurpose } from '../domain.js';
 import { hashNationalId, maskNationalId } from '../identity.js';
 import { STATUS_CODE } from '../modules/credit/rules.js';
-import { addDays, addMonths, businessDate, monthOf, monthsBetween } from '../time.js';
+import { addDays, addMonths, addYears, businessDate, monthOf, monthsBetween } from '../time.js';
 import { BEHAVIOURS, DPD, history, type Behaviour } from './histories.js';
 import { personName, residentId, uscc } from './people.js';
 import { COUNTIES, FIRM_WORDS, SECTOR_WORD, SECTORS_BY_CATEGORY } from './places.js';
@@ -44,6 +44,8 @@ function roundThousands(x: number) {
 
 export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle> {
   const rng = new Rng(opts.seed);
+  // ids for the furnishing consents, from their own stream so the rest of the data stays as it was
+  const consentIds = new Rng(opts.seed ^ 0xf00d);
   const today = businessDate(opts.asOf);
   const nowIso = opts.asOf.toISOString();
   const categories: [BorrowerCategory, number][] = [
@@ -137,12 +139,34 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
         status,
         status_month: statusMonth,
         payment_history: pattern,
+        furnishing_consent_id: null,
         created_at: nowIso,
         updated_at: nowIso,
       });
     }
     const customerSince = new Map<string, string>();
     for (const a of accounts) if (!customerSince.has(a.institution_id)) customerSince.set(a.institution_id, `${a.opened_on}T02:00:00.000Z`);
+    // every account was reported under the borrower's FURNISHING consent to that institution,
+    // granted when the first one opened, for 5 years (an older one has lapsed: its accounts may still be updated)
+    const furnishing: ConsentRow[] = [];
+    for (const a of [...accounts].sort((x, y) => x.opened_on.localeCompare(y.opened_on))) {
+      let c = furnishing.find((f) => f.institution_id === a.institution_id);
+      if (!c) {
+        const granted = `${a.opened_on}T02:00:00.000Z`;
+        c = {
+          id: consentIds.uuid(),
+          borrower_id: id,
+          institution_id: a.institution_id,
+          purpose: 'FURNISHING',
+          granted_at: granted,
+          expires_at: `${addYears(a.opened_on, 5)}T02:00:00.000Z`,
+          revoked_at: null,
+          scope: a.kind === 'LOAN' ? ['LOAN', 'GUARANTEE'] : ['INSURANCE_POLICY', 'GUARANTEE'],
+        };
+        furnishing.push(c);
+      }
+      a.furnishing_consent_id = c.id;
+    }
     const consents: ConsentRow[] = [];
     const inquiries: InquiryRow[] = [];
     const consentTo = (institution: string, purpose: ConsentPurpose, state: 'active' | 'expired' | 'revoked') => {
@@ -159,6 +183,7 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
         granted_at: granted.toISOString(),
         expires_at: expires.toISOString(),
         revoked_at: state === 'revoked' ? new Date(opts.asOf.getTime() - 86_400_000).toISOString() : null,
+        scope: null,
       };
       consents.push(c);
       if (!customerSince.has(institution)) customerSince.set(institution, c.granted_at);
@@ -192,6 +217,6 @@ export function* generateBorrowers(opts: DemoOptions): Generator<BorrowerBundle>
       });
     }
     const customers = [...customerSince].map(([institution_id, since]) => ({ institution_id, borrower_id: id, since }));
-    yield { borrower, nationalId, customers, accounts, consents, inquiries };
+    yield { borrower, nationalId, customers, accounts, consents: [...consents, ...furnishing], inquiries };
   }
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { one, type Database, type Executor } from '../db/client.js';
 import { DEMO_INSTITUTIONS, generateBorrowers, type BorrowerBundle, type DemoOptions } from './generate.js';
 import { generateProgramme, SEED_PLAN, type ProgrammePlan } from './programme.js';
+import { DEMO_DATA_SOURCES, demoPublicRecords, PublicRecordCandidates } from './public-records.js';
 import { Rng } from './random.js';
 import { rebuildCube } from '../modules/metrics/cube.js';
 import { trialBalance } from '../modules/ledger/store.js';
@@ -32,6 +33,8 @@ export interface DemoSummary {
   accounts: number;
   consents: number;
   inquiries: number;
+  /** Public records from the demo's court, tax bureau and market regulator. */
+  publicRecords: number;
   /** A borrower with accounts and an active consent, for the printed example. */
   sample?: { borrowerId: string; bankId: string; purpose: string };
   programme?: { applications: number; loans: number; claims: number; disbursed: string };
@@ -53,11 +56,12 @@ export async function loadDemoData(
   onProgress?: (done: number) => void,
 ): Promise<DemoSummary> {
   const keep: BorrowerBundle[] = [];
-  const summary: DemoSummary = { borrowers: 0, accounts: 0, consents: 0, inquiries: 0 };
+  const summary: DemoSummary = { borrowers: 0, accounts: 0, consents: 0, inquiries: 0, publicRecords: 0 };
+  const candidates = new PublicRecordCandidates();
   await db.orm.execute(
-    sql`insert into institutions (id, kind, name, created_at) select * from json_to_recordset(${JSON.stringify(
-      DEMO_INSTITUTIONS.map((i) => ({ ...i, created_at: opts.asOf.toISOString() })),
-    )}::json) as x(id text, kind text, name text, created_at timestamptz) on conflict do nothing`,
+    sql`insert into institutions (id, kind, name, authority, created_at) select * from json_to_recordset(${JSON.stringify(
+      [...DEMO_INSTITUTIONS, ...DEMO_DATA_SOURCES].map((i) => ({ authority: null, ...i, created_at: opts.asOf.toISOString() })),
+    )}::json) as x(id text, kind text, name text, authority text, created_at timestamptz) on conflict do nothing`,
   );
   let batch: BorrowerBundle[] = [];
   const flush = async () => {
@@ -102,12 +106,18 @@ export async function loadDemoData(
       const c = b.consents.find((x) => x.revoked_at === null && x.expires_at > opts.asOf.toISOString() && x.purpose === 'LOAN_APPLICATION');
       if (c) summary.sample = { borrowerId: b.borrower.id, bankId: c.institution_id, purpose: c.purpose };
     }
+    candidates.consider(b, opts.asOf);
     batch.push(b);
     if (opts.programme !== false) keep.push(b);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
   if (opts.programme !== false) summary.programme = await loadProgramme(db, keep, opts, opts.programme ?? SEED_PLAN);
+  // after the programme: its own accounts decide whose file is still clean enough to show a listing's effect
+  const rng = new Rng(opts.seed ^ 0x9b1c);
+  const records = demoPublicRecords(await candidates.stillClean(db.orm), { ...opts, uuid: () => rng.uuid() });
+  await insertJson(db.orm, 'public_records', records, true);
+  summary.publicRecords = records.length;
   return summary;
 }
 
@@ -136,7 +146,12 @@ async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: Demo
     await insertJson(tx, 'claims', p.claims);
     await insertJson(tx, 'court_confirmations', p.courtConfirmations);
     await insertJson(tx, 'recoveries', p.recoveries);
-    await insertJson(tx, 'credit_accounts', p.accounts);
+    // the programme's own loans and policies: kept by its lifecycle, never furnished by hand
+    await insertJson(
+      tx,
+      'credit_accounts',
+      p.accounts.map((a) => ({ ...a, source: 'PROGRAMME' })),
+    );
     const accounts = [...p.balances.keys()].filter((a) => a.startsWith('INSTITUTION:') || a.startsWith('RESERVE:'));
     await insertJson(
       tx,

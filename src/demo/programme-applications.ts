@@ -40,6 +40,7 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
       .mul(1000);
     const now = new Date(iso(submitted));
     const accounts = b.accounts.map((a) => ({
+      id: a.id,
       kind: a.kind,
       status: a.status,
       closedOn: a.closed_on,
@@ -51,7 +52,7 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
     }));
     const s = score({
       accounts,
-      inquiryTimes: [],
+      inquiries: [],
       registeredOn: b.borrower.registered_on,
       programmeHistory: { repaid: 0, defaulted: 0 },
       now,
@@ -62,6 +63,7 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
       category,
       registeredOn: b.borrower.registered_on,
       accounts,
+      publicRecords: [],
       programmeExposure: '0',
       request,
       price: pr,

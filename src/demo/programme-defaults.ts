@@ -57,7 +57,13 @@ export function bookDefault(run: ProgrammeRun, l: DefaultedLoan) {
     updated_at: iso(today),
   };
   out.claims.push(claim);
-  out.accounts.push({
+  // the claim settles the bank's loan only up to the insurer's share: the borrower still owes the bank the rest
+  const loanRecord = out.accounts.find((a) => a.account_ref === loanNumber && a.institution_id === d.bank) as {
+    balance: string;
+    closed_on: string | null;
+  };
+  Object.assign(loanRecord, { balance: split.bank, closed_on: null });
+  const policyRecord = {
     id: run.uuid(),
     institution_id: d.insurer,
     borrower_id: b.id,
@@ -67,13 +73,14 @@ export function bookDefault(run: ProgrammeRun, l: DefaultedLoan) {
     balance: split.insurer,
     opened_on: issued,
     closed_on: null,
-    status: 'IN_COLLECTION',
+    status: 'IN_COLLECTION' as const,
     status_month: monthOf(today),
     payment_history: STATUS_CODE.IN_COLLECTION,
     deleted_at: null,
     created_at: iso(issued),
     updated_at: iso(today),
-  });
+  };
+  out.accounts.push(policyRecord);
   const refs = { claim_id: claimId, loan_id: loanId, borrower_id: b.id };
   run.at(paidOn, 2, () =>
     run.post(
@@ -148,6 +155,9 @@ export function bookDefault(run: ProgrammeRun, l: DefaultedLoan) {
       recorded_at: iso(recoveredOn),
     });
     Object.assign(claim, { recovered_bank: shares.bank, recovered_insurer: shares.insurer, recovered_fund: shares.fund });
+    // each recovery reaches the records: the bank's share off the loan, the insurer's and the fund's off the policy
+    loanRecord.balance = D(loanRecord.balance).minus(shares.bank).toFixed(2);
+    policyRecord.balance = D(policyRecord.balance).minus(shares.insurer).minus(shares.fund).toFixed(2);
     const recorder = institutionAccount(d.bank);
     run.post(
       'RECOVERY',

@@ -40,6 +40,8 @@ export interface AccountRow {
   status: AccountStatus;
   status_month: string;
   payment_history: string;
+  /** The FURNISHING consent the account was first reported under. */
+  furnishing_consent_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +53,8 @@ export interface ConsentRow {
   granted_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** FURNISHING only: the account kinds it allows. */
+  scope: AccountKind[] | null;
 }
 export interface InquiryRow {
   id: string;

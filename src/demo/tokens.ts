@@ -38,5 +38,31 @@ export async function demoLogins(config: Config, db: Database): Promise<DemoLogi
       { bid: sample.borrower_id },
       `borrower-${sample.borrower_id.slice(0, 8)}`,
     );
+  for (const b of await withPublicRecords(db)) {
+    const what = b.listed ? 'on the court’s dishonest-debtor list: the quote is ineligible' : `public records: ${b.kinds}`;
+    await add('BORROWER', `borrower ${b.id} (${what}; consented to ${b.bank})`, { bid: b.id }, `borrower-${b.id.slice(0, 8)}`);
+  }
+  // the authorities: each furnishes public records of its own kinds (furnishPublicRecords)
+  for (const ds of await rows<{ id: string; authority: string }>(
+    db.orm,
+    sql`select id, authority from institutions where kind = 'DATA_SOURCE' and deactivated_at is null order by id`,
+  ))
+    await add('DATA_SOURCE', `${ds.id} (${ds.authority})`, { inst: ds.id }, `${ds.id}-clerk-1`);
   return out;
+}
+
+/** Demo borrowers whose profile shows public records, the listed one first, with the bank they consented to. */
+function withPublicRecords(db: Database) {
+  return rows<{ id: string; listed: boolean; kinds: string; bank: string }>(
+    db.orm,
+    sql`select b.id, bool_or(r.kind = 'DISHONEST_DEBTOR' and r.status = 'ACTIVE') as listed,
+          string_agg(distinct r.kind, ', ') as kinds, min(c.institution_id) as bank
+        from borrowers b
+        join public_records r on r.national_id_hash = b.national_id_hash and r.deleted_at is null and r.status <> 'REVOKED'
+        join consents c on c.borrower_id = b.id and c.purpose = 'LOAN_APPLICATION' and c.revoked_at is null and c.expires_at > now()
+        join institutions i on i.id = c.institution_id and i.kind = 'BANK'
+        group by b.id
+        order by listed desc, b.id
+        limit 2`,
+  );
 }

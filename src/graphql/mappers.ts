@@ -23,10 +23,11 @@ export type { DisputeView as DisputeParent } from '../modules/disputes/store.js'
 export type { ParameterVersion as ProgrammeParametersParent } from '../modules/parameters/service.js';
 export type { LeagueRowView as LeagueRowParent } from '../modules/metrics/service.js';
 export type { AuditEntryView as AuditEntryParent } from '../modules/audit/service.js';
-export type {
-  AccountView as CreditAccountParent,
-  BorrowerView as BorrowerParent,
-  InquiryView as InquiryRecordParent,
-} from '../modules/credit/store.js';
-export type { ProfileData as CreditProfileParent, CustomerNode as CustomerParent } from '../modules/credit/service.js';
+export type { AccountView as CreditAccountParent, BorrowerView as BorrowerParent } from '../modules/credit/store.js';
+export type { InquiryView as InquiryRecordParent } from '../modules/credit/profile.js';
+export type { ProfileView as CreditProfileParent, CustomerNode as CustomerParent } from '../modules/credit/service.js';
 export type { ConsentRow as ConsentParent } from '../modules/consent/store.js';
+export type { NoticeView as NoticeParent } from '../modules/credit/notices.js';
+export type { PublicRecordView as PublicRecordParent } from '../modules/records/api.js';
+export type { DecisionView as DecisionParent } from '../modules/lending/decisions.js';
+export type { HumanReviewRow as HumanReviewParent } from '../modules/lending/decisionStore.js';

@@ -18,6 +18,7 @@ import { resolvers as lending } from '../modules/lending/resolvers.js';
 import { resolvers as ledger } from '../modules/ledger/resolvers.js';
 import { resolvers as losses } from '../modules/losses/resolvers.js';
 import { resolvers as metrics } from '../modules/metrics/resolvers.js';
+import { resolvers as records } from '../modules/records/resolvers.js';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -41,6 +42,7 @@ const moduleResolvers = [
   ledger,
   losses,
   metrics,
+  records,
 ];
 /** The executable schema with graphql-shield applied over every field. */
 export function buildSchema(): GraphQLSchema {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../auth/tokens.js';
 import { loadConfigOrExit } from '../config.js';
-import { ROLES, type Role } from '../domain.js';
+import { INSTITUTION_ROLES, ROLES, type Role } from '../domain.js';
 
 // npm run token -- --role BANK --inst saibei-rural-bank [--sub officer-7] [--ttl 3600]
 const { values } = parseArgs({
@@ -18,7 +18,7 @@ if (!role || !(ROLES as readonly string[]).includes(role)) {
   console.error(`--role must be one of ${ROLES.join(', ')}`);
   process.exit(2);
 }
-if ((role === 'BANK' || role === 'INSURER' || role === 'GOVERNMENT') && !values.inst) {
+if ((INSTITUTION_ROLES as readonly string[]).includes(role) && !values.inst) {
   console.error(`--inst <institution id> is required for ${role}`);
   process.exit(2);
 }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import type { Role } from '../../src/domain.js';
 import {
+  allowFurnishing,
   borrower,
   COMPENSATE,
   consent,
@@ -33,7 +34,9 @@ import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
  * no token. Allowed roles get data; others get FORBIDDEN; no token gets UNAUTHENTICATED.
  * A new field without a row here fails the completeness check below.
  */
-const ROLES: Role[] = ['BANK', 'INSURER', 'GOVERNMENT', 'BORROWER', 'ADMIN'];
+const ROLES: Role[] = ['BANK', 'INSURER', 'GOVERNMENT', 'BORROWER', 'ADMIN', 'DATA_SOURCE'];
+/** Everyone but the public authorities (they furnish public records and answer disputes of them, nothing else). */
+const PROGRAMME_ROLES: Role[] = ['BANK', 'INSURER', 'GOVERNMENT', 'BORROWER', 'ADMIN'];
 
 interface Op {
   field: string;
@@ -48,7 +51,10 @@ let t: TestApp;
 let bank: Inst;
 let insurer: Inst;
 let gov: Inst;
+let court: Inst;
 let b: BorrowerHandle;
+/** b's national id: the court's records name the borrower by it. */
+let bNationalId: string;
 const tokens = {} as Record<Role, string>;
 let n = 0;
 let deal: Deal;
@@ -82,16 +88,22 @@ beforeAll(async () => {
   bank = await institution(t, 'BANK');
   insurer = await institution(t, 'INSURER');
   gov = await institution(t, 'GOVERNMENT');
-  b = await borrower(t, bank);
+  court = await institution(t, 'DATA_SOURCE', undefined, 'COURT');
+  bNationalId = nationalId();
+  b = await borrower(t, bank, { nationalId: bNationalId });
   // another borrower's loans that default 130 days on; the clock stays there for the rest of the file
-  defaulted = await defaultedDeals(t, await borrower(t, bank), bank, insurer, 6);
+  defaulted = await defaultedDeals(t, await borrower(t, bank), bank, insurer, 8);
   await consent(t, b, bank, 'LOAN_APPLICATION');
+  // b authorises both to furnish (the furnishCreditRecords row furnishes directly)
+  await allowFurnishing(t, b.id, bank);
+  await allowFurnishing(t, b.id, insurer);
   await consent(t, b, insurer, 'LOAN_APPLICATION');
   tokens.BANK = bank.token;
   tokens.INSURER = insurer.token;
   tokens.GOVERNMENT = gov.token;
   tokens.BORROWER = b.token;
   tokens.ADMIN = await t.token({ sub: 'admin-1', role: 'ADMIN' });
+  tokens.DATA_SOURCE = court.token;
   deal = await disbursedLoan(t, b, bank, insurer, { amount: '2000.00', interestRate: '0.04' });
 });
 
@@ -110,7 +122,7 @@ const OPS: Op[] = [
   { field: 'myConsents', allowed: ['BORROWER'], doc: `{ myConsents { id } }` },
   { field: 'customers', allowed: ['BANK', 'INSURER'], doc: `{ customers { nodes { borrower { id } } } }` },
   { field: 'myDisputes', allowed: ['BORROWER'], doc: `{ myDisputes { id } }` },
-  { field: 'disputesToAnswer', allowed: ['BANK', 'INSURER'], doc: `{ disputesToAnswer { id } }` },
+  { field: 'disputesToAnswer', allowed: ['BANK', 'INSURER', 'DATA_SOURCE', 'ADMIN'], doc: `{ disputesToAnswer { id } }` },
   { field: 'overdueDisputes', allowed: ['ADMIN'], doc: `{ overdueDisputes { id } }` },
   { field: 'auditTrail', allowed: ['ADMIN'], doc: `{ auditTrail(first: 5) { entries { id action } } }` },
   {
@@ -122,7 +134,7 @@ const OPS: Op[] = [
   {
     field: 'registerBorrower',
     allowed: ['BANK', 'INSURER'],
-    doc: `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`,
+    doc: `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { borrowerId } }`,
     vars: async () => ({
       i: {
         name: '矩阵',
@@ -160,18 +172,86 @@ const OPS: Op[] = [
   },
   {
     field: 'resolveDispute',
-    allowed: ['BANK', 'INSURER'],
+    allowed: ['BANK', 'INSURER', 'DATA_SOURCE', 'ADMIN'],
     doc: `mutation($id: ID!) { resolveDispute(id: $id, outcome: VERIFIED, note: "checked") { id } }`,
+    vars: async (role) => ({ id: await disputeFor(role) }),
+  },
+  {
+    field: 'correctCreditRecord',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($r: ID!, $m: [MonthCorrectionInput!]!) { correctCreditRecord(recordId: $r, months: $m, reason: "our error") { id } }`,
     vars: async (role) => {
       const inst = instOf(role);
-      const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0]
-        .id;
-      const d = await t.gql(b.token, `mutation($r: ID!) { fileDispute(recordId: $r, reason: "x") { id } }`, { r: acc });
-      return { id: d.data.fileDispute.id };
+      const acc = (
+        await furnish(t, inst, [
+          {
+            borrowerId: b.id,
+            kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN',
+            openedOn: '2026-01-10',
+            statusMonth: '2026-05-01',
+          },
+        ])
+      ).accounts[0].id;
+      // April was never reported: the furnisher reports it late, through the marked path
+      return { r: acc, m: [{ month: '2026-04-01', status: 'CURRENT' }] };
     },
   },
-  { field: 'programmeParameters', allowed: ROLES, doc: `{ programmeParameters { version } }` },
-  { field: 'parameterVersions', allowed: ROLES, doc: `{ parameterVersions { version } }` },
+  { field: 'myNotices', allowed: ['BORROWER'], doc: `{ myNotices { id } }` },
+  { field: 'consentPurposes', allowed: ROLES, doc: `{ consentPurposes { purpose maxDays } }` },
+  {
+    field: 'addPersonalStatement',
+    allowed: ['BORROWER'],
+    doc: `mutation { addPersonalStatement(text: "本人声明：经营正常。") { id } }`,
+  },
+  {
+    field: 'withdrawPersonalStatement',
+    allowed: ['BORROWER'],
+    doc: `mutation($id: ID!) { withdrawPersonalStatement(id: $id) { id } }`,
+    vars: async () => ({
+      id: (await t.gql(b.token, `mutation { addPersonalStatement(text: "本人声明。") { id } }`)).data.addPersonalStatement.id,
+    }),
+  },
+  {
+    field: 'furnishPublicRecords',
+    allowed: ['DATA_SOURCE'],
+    doc: `mutation($r: [PublicRecordInput!]!) { furnishPublicRecords(records: $r) { id } }`,
+    vars: async () => ({ r: [publicRecord()] }),
+  },
+  { field: 'furnishedPublicRecords', allowed: ['DATA_SOURCE'], doc: `{ furnishedPublicRecords { nodes { id } } }` },
+  { field: 'myDecisions', allowed: ['BORROWER'], doc: `{ myDecisions { id } }` },
+  { field: 'humanReviewsToAnswer', allowed: ['BANK', 'INSURER'], doc: `{ humanReviewsToAnswer { id } }` },
+  {
+    field: 'requestHumanReview',
+    allowed: ['BORROWER'],
+    doc: `mutation($a: ID!, $k: String!) { requestHumanReview(applicationId: $a, statement: "请人工复核", idempotencyKey: $k) { id } }`,
+    vars: async (_r, allowed) => ({ a: allowed ? await declined('BANK') : NOWHERE, k: key() }),
+  },
+  {
+    field: 'resolveHumanReview',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($id: ID!, $k: String!) { resolveHumanReview(id: $id, outcome: UPHOLD, justification: "rules stand", idempotencyKey: $k) { id } }`,
+    vars: async (role, allowed) => {
+      if (!allowed) return { id: NOWHERE, k: key() };
+      const app = await declined(role as 'BANK' | 'INSURER');
+      const r = await t.gql(
+        b.token,
+        `mutation($a: ID!, $k: String!) { requestHumanReview(applicationId: $a, statement: "请复核", idempotencyKey: $k) { id } }`,
+        {
+          a: app,
+          k: key(),
+        },
+      );
+      return { id: r.data.requestHumanReview.id, k: key() };
+    },
+  },
+  {
+    field: 'deactivateInstitution',
+    allowed: ['ADMIN'],
+    doc: `mutation($id: ID!) { deactivateInstitution(id: $id, reason: "matrix") { id } }`,
+    vars: async (_r, allowed) => ({ id: allowed ? (await institution(t, 'BANK')).id : bank.id }),
+  },
+  { field: 'programmeParameters', allowed: PROGRAMME_ROLES, doc: `{ programmeParameters { version } }` },
+  { field: 'parameterVersions', allowed: PROGRAMME_ROLES, doc: `{ parameterVersions { version } }` },
   {
     field: 'quote',
     allowed: ['BANK', 'INSURER', 'BORROWER'],
@@ -300,6 +380,12 @@ const OPS: Op[] = [
     },
   },
   {
+    field: 'writeOffLoss',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($l: ID!, $k: String!) { writeOffLoss(loanId: $l, idempotencyKey: $k) { id } }`,
+    vars: async (_r, allowed) => ({ l: allowed ? await paidClaimLoan() : NOWHERE, k: key() }),
+  },
+  {
     field: 'recordRecovery',
     allowed: ['BANK', 'INSURER'],
     doc: RECOVER,
@@ -307,6 +393,62 @@ const OPS: Op[] = [
   },
   { field: 'programMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programMetrics { totals { suppressed } } }` },
 ];
+
+let writeOffLoan: string | undefined;
+/** One paid claim the bank and the insurer each write their share off. */
+async function paidClaimLoan() {
+  if (!writeOffLoan) {
+    const d = aDefaultedLoan();
+    await paidClaim(t, d, bank, insurer);
+    writeOffLoan = d.loanId;
+  }
+  return writeOffLoan;
+}
+
+let caseSeq = 0;
+/** A court's public record on b. */
+function publicRecord() {
+  return {
+    nationalId: bNationalId,
+    subjectName: '矩阵',
+    kind: 'COURT_JUDGMENT',
+    caseNumber: `(2026)冀07民初${++caseSeq}号`,
+    title: '借款合同纠纷',
+    amount: '1000.00',
+    decidedOn: '2026-03-01',
+    effectiveOn: '2026-03-15',
+    status: 'ACTIVE',
+  };
+}
+
+/** An application `role`'s institution declined (the other one has not reviewed). */
+async function declined(role: 'BANK' | 'INSURER') {
+  const id = await submitted();
+  await t.gql(instOf(role).token, REVIEW, { id, d: 'DECLINE', r: ['matrix'], k: key() });
+  return id;
+}
+
+/** An open dispute the role answers: a record it furnished, a public record it furnished, b's identity (ADMIN). */
+async function disputeFor(role: Role | null): Promise<string> {
+  const file = async (arg: string, v: Record<string, unknown>) =>
+    (await t.gql(b.token, `mutation($x: ID) { fileDispute(${arg}: $x, reason: "x") { id } }`, v)).data.fileDispute.id as string;
+  if (role === 'DATA_SOURCE') {
+    const r = await t.gql(court.token, `mutation($r: [PublicRecordInput!]!) { furnishPublicRecords(records: $r) { id } }`, {
+      r: [publicRecord()],
+    });
+    return file('publicRecordId', { x: r.data.furnishPublicRecords[0].id });
+  }
+  if (role === 'ADMIN') {
+    const open = (await t.gql(b.token, `{ myDisputes { id subject status } }`)).data.myDisputes.find(
+      (d: { subject: string; status: string }) => d.subject === 'IDENTITY' && d.status === 'OPEN',
+    );
+    if (open) return open.id;
+    return (await t.gql(b.token, `mutation { fileDispute(identity: true, reason: "my county is wrong") { id } }`)).data.fileDispute.id;
+  }
+  const inst = instOf(role);
+  const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0].id;
+  return file('recordId', { x: acc });
+}
 
 let claimed: string | undefined;
 let claimedLoan: string | undefined;
@@ -399,6 +541,9 @@ describe('government and admin never receive personal credit records', () => {
     for (const type of ['Borrower', 'CreditProfile', 'CreditAccount', 'StatusMonth', 'CreditSummary', 'InquiryRecord', 'Consent']) {
       const rule = rules[type]['*'];
       expect(rule.name).toBe('role:BANK|INSURER|BORROWER');
+    }
+    for (const type of ['PublicRecord', 'PersonalStatement', 'Objection']) {
+      expect(rules[type]['*'].name).toBe('role:BANK|INSURER|BORROWER|DATA_SOURCE');
     }
   });
 });

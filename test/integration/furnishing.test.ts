@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.js';
-import { borrower, FURNISH, furnish, institution, record, type BorrowerHandle, type Inst } from '../factories.js';
+import { allowFurnishing, borrower, FURNISH, furnish, institution, record, type BorrowerHandle, type Inst } from '../factories.js';
 import { codeOf, useTestApp, type TestApp } from '../helpers/app.js';
 import { steps } from '../helpers/steps.js';
 
@@ -18,7 +18,8 @@ beforeAll(async () => {
   insurer = await institution(t, 'INSURER');
   stranger = await institution(t, 'BANK');
   b = await borrower(t, bank);
-  await borrower(t, insurer); // insurer has its own customer; b is not theirs
+  await allowFurnishing(t, b.id, bank); // b authorises the bank to report their accounts (FURNISHING consent)
+  await borrower(t, insurer); // the insurer registered someone else; b authorised nothing to the insurer
 });
 
 const accountCount = async () => (await rows<{ n: number }>(t.tdb.db.orm, sql`select count(*)::int as n from credit_accounts`))[0].n;
@@ -82,12 +83,16 @@ describe('furnishCreditRecords', () => {
     expect(await accountCount()).toBe(n);
   });
 
-  it('rejects records for borrowers who are not the furnisher’s customers, in the same words as for unknown borrowers', async () => {
+  it('rejects new accounts for borrowers who gave the furnisher no FURNISHING consent, in the same words as for unknown borrowers', async () => {
     const n = await accountCount();
     const notMine = await t.gql(stranger.token, FURNISH, { r: [record({ borrowerId: b.id })] });
     const unknown = await t.gql(stranger.token, FURNISH, { r: [record({ borrowerId: '3b0c9f27-0000-4000-8000-000000000001' })] });
     expect(codeOf(notMine)).toBe('BAD_USER_INPUT');
-    expect(notMine.errors![0].extensions!.problems[0].reason).toBe(unknown.errors![0].extensions!.problems[0].reason);
+    expect(notMine.errors![0].extensions!.problems[0]).toMatchObject({
+      field: 'borrowerId',
+      reason: expect.stringMatching(/FURNISHING consent/),
+    });
+    expect(notMine.errors![0]).toEqual(unknown.errors![0]);
     expect(await accountCount()).toBe(n);
   });
 
@@ -139,7 +144,8 @@ describe('furnishCreditRecords', () => {
 });
 
 describe('registerBorrower', () => {
-  const REG = `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id name nationalIdMasked } }`;
+  const REG = `mutation($i: RegisterBorrowerInput!) {
+    registerBorrower(input: $i) { borrowerId name nationalIdMasked category county sector registeredOn } }`;
   const input = {
     name: '李秀英',
     nationalId: '11010519491231002X',
@@ -152,24 +158,42 @@ describe('registerBorrower', () => {
   /** A story of its own: one person registered by the bank, then by the insurer. */
   const registration = steps();
   const registered = registration(() => t.gql(bank.token, REG, { i: input }));
-  const linked = registration(() => t.gql(insurer.token, REG, { i: { ...input, nationalId: '11010519491231002x' } }));
+  const again = registration(() => t.gql(insurer.token, REG, { i: { ...input, nationalId: '11010519491231002x' } }));
 
-  it('registers once and links later institutions to the same borrower', async () => {
+  it('registers once; registering the same person again answers the same and links no one', async () => {
     const first = await registered();
-    expect(first.data.registerBorrower).toMatchObject({ name: '李秀英', nationalIdMasked: '1101**********002X' });
-    const again = await linked();
-    expect(again.data.registerBorrower.id).toBe(first.data.registerBorrower.id);
+    expect(first.data.registerBorrower).toEqual({
+      borrowerId: expect.any(String),
+      name: '李秀英',
+      nationalIdMasked: '1101**********002X',
+      category: 'INDIVIDUAL_ENTREPRENEUR',
+      county: '宣化区',
+      sector: 'retail',
+      registeredOn: '2025-01-01',
+    });
+    expect(await again()).toEqual(first);
+    const links = await rows(
+      t.tdb.db.orm,
+      sql`select 1 from institution_customers where borrower_id = ${first.data.registerBorrower.borrowerId as string}::uuid`,
+    );
+    expect(links).toHaveLength(0);
   });
 
-  it('refuses a different name on a registered id, and invalid ids', async () => {
-    await linked();
-    expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, name: '别人' } }))).toBe('CONFLICT');
+  it('answers a different name on a registered id like any registration (writing nothing), and refuses invalid ids', async () => {
+    const first = await again();
+    const other = await t.gql(bank.token, REG, { i: { ...input, name: '别人' } });
+    expect(other).toEqual({ data: { registerBorrower: { ...first.data.registerBorrower, name: '别人' } } });
+    const [stored] = await rows<{ name: string }>(
+      t.tdb.db.orm,
+      sql`select name from borrowers where id = ${first.data.registerBorrower.borrowerId as string}::uuid`,
+    );
+    expect(stored.name).toBe('李秀英');
     expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, nationalId: '110105194912310021' } }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await t.gql(bank.token, REG, { i: { ...input, registeredOn: '2027-01-01' } }))).toBe('BAD_USER_INPUT');
   });
 
   it('never stores the national id itself', async () => {
-    await linked();
+    await again();
     const leaked = await rows(
       t.tdb.db.orm,
       sql`select 1 from borrowers where national_id_hash like '%1231002X%' or national_id_masked = '11010519491231002X'`,

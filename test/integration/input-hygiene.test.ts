@@ -14,7 +14,7 @@ beforeAll(async () => {
   gov = await institution(t, 'GOVERNMENT');
 });
 
-const REGISTER = `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`;
+const REGISTER = `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { borrowerId } }`;
 const person = (over: Record<string, unknown> = {}) => ({
   name: '王小明',
   nationalId: '110105194912310029',

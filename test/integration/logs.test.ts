@@ -60,7 +60,7 @@ async function post(token: string | null, query: string, variables: Record<strin
 
 describe('logs carry no personal data', () => {
   it('after registration, consent, a profile read, furnishing, a dispute, refusals and an internal error', async () => {
-    const reg = await post(bank.token, `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`, {
+    const reg = await post(bank.token, `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { borrowerId } }`, {
       i: {
         name: NAME,
         nationalId: NATIONAL_ID,
@@ -70,7 +70,7 @@ describe('logs carry no personal data', () => {
         registeredOn: '2025-03-01',
       },
     });
-    const borrowerId = reg.data!.registerBorrower.id as string;
+    const borrowerId = reg.data!.registerBorrower.borrowerId as string;
     const borrowerToken = await signDevToken(t.config.jwt, {
       sub: `borrower-${borrowerId.slice(0, 8)}`,
       role: 'BORROWER',
@@ -83,6 +83,11 @@ describe('logs carry no personal data', () => {
       {
         e: expiresAt,
       },
+    );
+    await post(
+      borrowerToken,
+      `mutation($e: DateTime!) { grantConsent(institutionId: "${bank.id}", purpose: FURNISHING, expiresAt: $e, scope: [LOAN]) { id } }`,
+      { e: expiresAt },
     );
     const furnished = await post(bank.token, `mutation($r: [CreditRecordInput!]!) { furnishCreditRecords(records: $r) { created } }`, {
       r: [
@@ -127,7 +132,7 @@ describe('logs carry no personal data', () => {
       ).errors?.[0].extensions?.code,
     ).toBe('FORBIDDEN');
     expect(
-      (await post(bank.token, `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { id } }`, { i: { name: NAME } }))
+      (await post(bank.token, `mutation($i: RegisterBorrowerInput!) { registerBorrower(input: $i) { borrowerId } }`, { i: { name: NAME } }))
         .errors?.[0].extensions?.code,
     ).toBe('BAD_USER_INPUT');
     // an internal error: a real SQL failure whose parameter is the name

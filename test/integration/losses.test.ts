@@ -60,8 +60,13 @@ const subsidyDeposit = step(
   async () => ok(await t.gql(gov.token, DEPOSIT, { f: 'PREMIUM_SUBSIDY', a: '5000000.00', k: key() })).depositToFund,
 );
 const secondLoan = step(() => disbursedLoan(t, b, bank, insurer, { amount: '10000.00', interestRate: '0.05' }));
+const agedFirstMiss = step(async () => {
+  // first interest instalment (416.67) due 2026-02-10, never paid: 9 days past due, still CURRENT,
+  // the borrower's prior notice for the loan and the policy (条例 Art 15, in effect from 2026-03-06)
+  t.setNow('2026-02-19T02:00:00.000Z');
+  ok(await t.gql(admin, AGE, {}));
+});
 const agedThirtyDays = step(async () => {
-  // first interest instalment (416.67) due 2026-02-10, never paid
   t.setNow('2026-03-12T02:00:00.000Z');
   ok(await t.gql(admin, AGE, {}));
 });
@@ -148,6 +153,14 @@ describe('delinquency ageing', () => {
       }),
     ).loan;
 
+  it('a missed instalment under 30 days is not yet adverse: still CURRENT in the record', async () => {
+    await agedFirstMiss();
+    const deal = await firstLoan();
+    expect(await loanState()).toEqual({ status: 'ACTIVE', daysPastDue: 9, delinquency: 'CURRENT', defaultedOn: null });
+    const acc = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef status } } }`)).myCreditProfile.accounts;
+    expect(acc).toContainEqual({ accountRef: deal.loanNumber, status: 'CURRENT' });
+  });
+
   it('counts days past due from the oldest unpaid instalment and furnishes the bucket', async () => {
     await agedThirtyDays();
     const deal = await firstLoan();
@@ -207,12 +220,25 @@ describe('claims', () => {
     ]);
   });
 
-  it('updates the shared records: the bank’s loan settled by claim, the insurer holding the debt', async () => {
+  it('updates the shared records: the bank still owed its 20%, the insurer the 80% it paid; both open', async () => {
     await claimPaid();
     const deal = await firstLoan();
-    const acc = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef kind status balance } } }`)).myCreditProfile.accounts;
-    expect(acc).toContainEqual({ accountRef: deal.loanNumber, kind: 'LOAN', status: 'CLAIM_PAID_BY_INSURER', balance: '0.00' });
-    expect(acc).toContainEqual({ accountRef: deal.policyNumber, kind: 'INSURANCE_POLICY', status: 'IN_COLLECTION', balance: '80000.00' });
+    const acc = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef kind status balance closedOn } } }`)).myCreditProfile
+      .accounts;
+    expect(acc).toContainEqual({
+      accountRef: deal.loanNumber,
+      kind: 'LOAN',
+      status: 'CLAIM_PAID_BY_INSURER',
+      balance: '20000.00',
+      closedOn: null,
+    });
+    expect(acc).toContainEqual({
+      accountRef: deal.policyNumber,
+      kind: 'INSURANCE_POLICY',
+      status: 'IN_COLLECTION',
+      balance: '80000.00',
+      closedOn: null,
+    });
   });
 });
 
@@ -319,6 +345,11 @@ describe('recoveries', () => {
     const claimId = (await claimFiled()).c.id;
     const c = ok(await t.gql(bank.token, CLAIM, { id: claimId })).claim;
     expect(c.recovered).toEqual({ bank: '20000.00', insurer: '50000.00', fund: '30000.00' });
+    // both records closed on the day of the last recovery, keeping their adverse status (the retention clock starts)
+    const acc = ok(await t.gql(b.token, `{ myCreditProfile { accounts { accountRef status balance closedOn } } }`)).myCreditProfile
+      .accounts;
+    expect(acc).toContainEqual({ accountRef: deal.loanNumber, status: 'CLAIM_PAID_BY_INSURER', balance: '0.00', closedOn: '2026-05-12' });
+    expect(acc).toContainEqual({ accountRef: deal.policyNumber, status: 'IN_COLLECTION', balance: '0.00', closedOn: '2026-05-12' });
     expect(codeOf(await t.gql(bank.token, RECOVER, { l: deal.loanId, a: '0.01', k: key() }))).toBe('BAD_USER_INPUT');
   });
 

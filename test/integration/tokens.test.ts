@@ -115,7 +115,51 @@ describe('tokens must name someone who exists', () => {
         ),
       ),
     ).toBe('UNAUTHENTICATED');
+    // a DATA_SOURCE token naming a bank, and a BANK token naming a court
+    const court = await institution(t, 'DATA_SOURCE', 'tokens-court');
+    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'DATA_SOURCE', inst: 'some-bank' }), `{ me { role } }`))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: court.id }), `{ me { role } }`))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.gql(court.token, `{ me { role institution { id kind authority active } } }`))).toBeUndefined();
     // the real ones pass
     expect(codeOf(await t.gql(await t.token({ sub: 'x', role: 'BANK', inst: 'some-bank' }), `{ me { role } }`))).toBeUndefined();
+  });
+});
+
+describe('an inactive institution', () => {
+  it('is refused from the moment it is deactivated, and its records stay', async () => {
+    const bank = await institution(t, 'BANK');
+    const admin = await t.token({ sub: 'admin-1', role: 'ADMIN' });
+    expect(codeOf(await t.gql(bank.token, `{ me { role } }`))).toBeUndefined();
+    const DEACTIVATE = `mutation($id: ID!) { deactivateInstitution(id: $id, reason: "licence withdrawn") { id active } }`;
+    const r = await t.gql(admin, DEACTIVATE, { id: bank.id });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.deactivateInstitution).toEqual({ id: bank.id, active: false });
+    // the token was known a moment ago: the per-process cache must not keep it alive
+    const after = await t.gql(bank.token, `{ me { role } }`);
+    expect(codeOf(after)).toBe('UNAUTHENTICATED');
+    expect(after.errors![0].message).toMatch(/inactive/);
+    // twice: CONFLICT; an unknown id: NOT_FOUND; not for a bank
+    expect(codeOf(await t.gql(admin, DEACTIVATE, { id: bank.id }))).toBe('CONFLICT');
+    expect(codeOf(await t.gql(admin, DEACTIVATE, { id: 'no-such-institution' }))).toBe('NOT_FOUND');
+    const other = await institution(t, 'BANK');
+    expect(codeOf(await t.gql(other.token, DEACTIVATE, { id: other.id }))).toBe('FORBIDDEN');
+    // still in the directory, marked inactive
+    const list = await t.gql(admin, `{ institutions(kind: BANK) { id active } }`);
+    expect(list.data.institutions).toContainEqual({ id: bank.id, active: false });
+  });
+
+  it('needs an authority for a DATA_SOURCE and refuses one otherwise', async () => {
+    const admin = await t.token({ sub: 'admin-1', role: 'ADMIN' });
+    const CREATE = `mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id kind authority active } }`;
+    expect(codeOf(await t.gql(admin, CREATE, { i: { id: 'court-without-authority', kind: 'DATA_SOURCE', name: 'A court' } }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(codeOf(await t.gql(admin, CREATE, { i: { id: 'bank-with-authority', kind: 'BANK', name: 'A bank', authority: 'COURT' } }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    const ok = await t.gql(admin, CREATE, { i: { id: 'zjk-court-test', kind: 'DATA_SOURCE', name: '张家口中院', authority: 'COURT' } });
+    expect(ok.data.createInstitution).toEqual({ id: 'zjk-court-test', kind: 'DATA_SOURCE', authority: 'COURT', active: true });
   });
 });

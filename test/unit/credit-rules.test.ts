@@ -102,11 +102,19 @@ describe('consent', () => {
   it('ends at once when revoked', () => {
     expect(isConsentActive({ ...c, revokedAt: at('2026-02-01T00:00:00Z') }, at('2026-02-01T00:00:01Z'))).toBe(false);
   });
-  it('must expire in the future and within 5 years', () => {
+  it('must expire in the future and within its purpose’s longest duration', () => {
     const now = at('2026-01-01T00:00:00Z');
-    expect(consentExpiryProblem(now, now)).toMatch(/future/);
-    expect(consentExpiryProblem(at('2031-01-01T00:00:00Z'), now)).toBeNull();
-    expect(consentExpiryProblem(at('2031-01-01T00:00:00.001Z'), now)).toMatch(/5 years/);
+    expect(consentExpiryProblem('LOAN_APPLICATION', now, now)).toMatch(/future/);
+    // a credit decision: 180 days
+    for (const p of ['LOAN_APPLICATION', 'UNDERWRITING', 'GUARANTEE_ELIGIBILITY'] as const) {
+      expect(consentExpiryProblem(p, at('2026-06-30T00:00:00Z'), now)).toBeNull();
+      expect(consentExpiryProblem(p, at('2026-06-30T00:00:00.001Z'), now)).toMatch(/180 days/);
+    }
+    // the relationship and furnishing: the longest programme term, 5 years (1,826 days from 2026)
+    for (const p of ['POST_LOAN_MANAGEMENT', 'POST_INSURANCE_MANAGEMENT', 'FURNISHING'] as const) {
+      expect(consentExpiryProblem(p, at('2031-01-01T00:00:00Z'), now)).toBeNull();
+      expect(consentExpiryProblem(p, at('2031-01-01T00:00:00.001Z'), now)).toMatch(/1826 days/);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ function input(
     category: 'STARTUP_MICRO_ENTERPRISE',
     registeredOn: '2013-01-01',
     accounts: [],
+    publicRecords: [],
     programmeExposure: '0.00',
     request,
     price: price(P, { ...request, repaymentMethod: 'INTEREST_ONLY_BULLET', grade: over.grade ?? 'C', date: today }),
@@ -72,8 +73,9 @@ describe('eligibility', () => {
     expect(codes(input({ registeredOn: '2001-01-01', category: 'RURAL_HOUSEHOLD', amount: '100000.00' }))).toEqual([]);
   });
 
-  it('current overdue, charged off, court listing; disputed records are not held against the borrower', () => {
+  it('current overdue, charged off; disputed records are not held against the borrower', () => {
     const acc = (status: any, kind: any = 'LOAN', closedOn: string | null = null, disputed = false) => ({
+      id: `acc-${status}`,
       kind,
       status,
       closedOn,
@@ -84,8 +86,68 @@ describe('eligibility', () => {
     expect(codes(input({ accounts: [acc('CURRENT')] }))).toEqual([]);
     expect(codes(input({ accounts: [acc('CHARGED_OFF', 'LOAN', '2013-01-01')] }))).toEqual(['CHARGED_OFF_IN_RETENTION_WINDOW']);
     expect(codes(input({ accounts: [acc('CLAIM_PAID_BY_INSURER', 'LOAN', '2013-01-01')] }))).toEqual(['CHARGED_OFF_IN_RETENTION_WINDOW']);
-    expect(codes(input({ accounts: [acc('IN_COLLECTION', 'COURT_LISTING')] }))).toEqual(['DISHONEST_DEBTOR_LISTED']);
-    expect(codes(input({ accounts: [acc('PAID', 'COURT_LISTING', '2014-01-01')] }))).toEqual([]);
+  });
+
+  it('takes the dishonest-debtor listing only from an ACTIVE court public record, never from a furnished account', () => {
+    const pr = (status: any, kind: any = 'DISHONEST_DEBTOR', disputed = false, unverifiable = false) => ({
+      id: `pr-${kind}-${status}`,
+      kind,
+      status,
+      disputed,
+      unverifiable,
+    });
+    // a legacy COURT_LISTING account (a bank could furnish one) is ignored
+    expect(
+      codes(input({ accounts: [{ id: 'cl', kind: 'COURT_LISTING', status: 'IN_COLLECTION', closedOn: null, disputed: false }] })),
+    ).toEqual([]);
+    const listed = eligibility(input({ publicRecords: [pr('ACTIVE')] })).reasons;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        code: 'DISHONEST_DEBTOR_LISTED',
+        actual: '1',
+        restsOn: ['pr-DISHONEST_DEBTOR-ACTIVE'],
+        overridable: false,
+      }),
+    ]);
+    expect(listed[0].explanation).toMatch(/失信被执行人/);
+    expect(codes(input({ publicRecords: [pr('EXECUTED')] }))).toEqual([]);
+    expect(codes(input({ publicRecords: [pr('REVOKED')] }))).toEqual([]);
+    expect(codes(input({ publicRecords: [pr('ACTIVE', 'COURT_JUDGMENT'), pr('ACTIVE', 'TAX_ARREARS')] }))).toEqual([]);
+    // a disputed listing still counts (the court decided it), but a person may set it aside
+    expect(eligibility(input({ publicRecords: [pr('ACTIVE', 'DISHONEST_DEBTOR', true)] })).reasons[0]).toMatchObject({ overridable: true });
+  });
+
+  it('explains every reason in Chinese; hard limits are never overridable', () => {
+    const r = [
+      ...eligibility(input({ amount: '300000.01', rate: '0.0781', registeredOn: '2000-01-01' })).reasons,
+      ...eligibility(input({ termYears: 4 })).reasons,
+    ];
+    expect(r.map((x) => x.code)).toEqual(['OVER_CATEGORY_CAP', 'RATE_ABOVE_CEILING', 'NOT_IN_STARTUP_PHASE', 'TERM_NOT_OFFERED']);
+    for (const x of r) {
+      expect(x).toMatchObject({ overridable: false, restsOn: [] });
+      expect(x.explanation).toMatch(/[\u4e00-\u9fff]/);
+      expect(x.explanation).toMatch(/硬性规定/);
+    }
+    expect(r[0].explanation).toContain('300000.01');
+    expect(r[0].explanation).toContain('300000.00');
+    expect(r[1].explanation).toContain('7.81%');
+    expect(r[3]).toMatchObject({ limit: '1, 2, 3, 5', actual: '4' });
+  });
+
+  it('a data reason is overridable only when every record it rests on is disputed or unverifiable', () => {
+    const acc = (id: string, unverifiable: boolean) => ({
+      id,
+      kind: 'LOAN' as const,
+      status: 'DPD_60' as const,
+      closedOn: null,
+      disputed: false,
+      unverifiable,
+    });
+    const one = eligibility(input({ accounts: [acc('a1', true)] })).reasons[0];
+    expect(one).toMatchObject({ code: 'CURRENTLY_OVERDUE', overridable: true, restsOn: ['a1'] });
+    expect(one.explanation).toMatch(/人工复核/);
+    const mixed = eligibility(input({ accounts: [acc('a1', true), acc('a2', false)] })).reasons[0];
+    expect(mixed).toMatchObject({ code: 'CURRENTLY_OVERDUE', overridable: false, restsOn: ['a1', 'a2'], actual: '2' });
   });
 
   it('term must be offered', () => {
@@ -101,10 +163,10 @@ describe('eligibility', () => {
         rate: '0.0901',
         registeredOn: '2000-01-01',
         accounts: [
-          { kind: 'LOAN', status: 'DPD_60', closedOn: null, disputed: false },
-          { kind: 'LOAN', status: 'CHARGED_OFF', closedOn: '2013-05-01', disputed: false },
-          { kind: 'COURT_LISTING', status: 'IN_COLLECTION', closedOn: null, disputed: false },
+          { id: 'a1', kind: 'LOAN', status: 'DPD_60', closedOn: null, disputed: false },
+          { id: 'a2', kind: 'LOAN', status: 'CHARGED_OFF', closedOn: '2013-05-01', disputed: false },
         ],
+        publicRecords: [{ id: 'p1', kind: 'DISHONEST_DEBTOR', status: 'ACTIVE', disputed: false }],
       }),
     );
     expect(r.eligible).toBe(false);

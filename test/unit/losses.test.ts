@@ -7,6 +7,7 @@ import {
   payFromFund,
   recoveryShares,
   splitLoss,
+  stillOwed,
   unrecovered,
 } from '../../src/modules/losses/rules.js';
 
@@ -117,5 +118,35 @@ describe('the recovery waterfall', () => {
   it('before compensation, shares between bank and insurer only', () => {
     const early = lossBorne({ bankAmount: '60000.00', insurerAmount: '240000.00', compensationPaid: '0.00' });
     expect(recoveryShares('10000.00', { bore: early, recovered: none })).toEqual({ bank: '2000.00', insurer: '8000.00', fund: '0.00' });
+  });
+});
+
+describe('what the borrower still owes each side (the shared record)', () => {
+  const claim = {
+    bankAmount: '20000.00',
+    insurerAmount: '80000.00',
+    recoveredBank: '0.00',
+    recoveredInsurer: '0.00',
+    recoveredFund: '0.00',
+  };
+
+  it('after the claim: the bank its 20%, the insurer the 80% it paid', () => {
+    expect(stillOwed(claim)).toEqual({ bank: '20000.00', insurer: '80000.00' });
+  });
+
+  it('compensation does not change the debt: the insurer and the fund are owed together what the insurer paid', () => {
+    // 30,000 compensation, then 10,000 recovered: bank 2,000, insurer 5,000, fund 3,000
+    expect(stillOwed({ ...claim, recoveredBank: '2000.00', recoveredInsurer: '5000.00', recoveredFund: '3000.00' })).toEqual({
+      bank: '18000.00',
+      insurer: '72000.00',
+    });
+  });
+
+  it('reaches 0 on both sides when everything is recovered, never below', () => {
+    expect(stillOwed({ ...claim, recoveredBank: '20000.00', recoveredInsurer: '50000.00', recoveredFund: '30000.00' })).toEqual({
+      bank: '0.00',
+      insurer: '0.00',
+    });
+    expect(stillOwed({ ...claim, recoveredBank: '20000.01' }).bank).toBe('0.00');
   });
 });

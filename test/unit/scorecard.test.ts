@@ -9,6 +9,7 @@ import {
   programmeHistoryPoints,
   wholeYears,
   type ScoredAccount,
+  type ScoredInquiry,
 } from '../../src/modules/underwriting/scorecard.js';
 import { Decimal } from 'decimal.js';
 
@@ -24,7 +25,7 @@ const acc = (over: Partial<ScoredAccount> = {}): ScoredAccount => ({
   disputed: false,
   ...over,
 });
-const base = { accounts: [], inquiryTimes: [], registeredOn: '2025-01-10', programmeHistory: { repaid: 0, defaulted: 0 }, now };
+const base = { accounts: [], inquiries: [], registeredOn: '2025-01-10', programmeHistory: { repaid: 0, defaulted: 0 }, now };
 const points = (s: ReturnType<typeof score>) => Object.fromEntries(s.factors.map((f) => [f.code, f.points]));
 
 describe('scorecard factors', () => {
@@ -89,12 +90,56 @@ describe('score', () => {
     expect(disputed.score).toBe(score(base).score);
   });
 
+  const day = 86_400_000;
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * day);
+  const hard = (daysAgo: number, institutionId = 'bank-a', purpose: ScoredInquiry['purpose'] = 'LOAN_APPLICATION'): ScoredInquiry => ({
+    institutionId,
+    purpose,
+    inquiredAt: at(daysAgo),
+  });
+  const inquiriesSeen = (inquiries: ScoredInquiry[]) =>
+    score({ ...base, inquiries }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value;
+
   it('counts inquiries from 6 months to 30 days back, so a bank and an insurer reading the same week see the same score', () => {
-    const day = 86_400_000;
-    const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * day);
-    expect(score({ ...base, inquiryTimes: [at(1), at(2), at(29)] }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value).toBe('0');
-    expect(score({ ...base, inquiryTimes: [at(30), at(100), at(181)] }).factors.find((f) => f.code === 'RECENT_INQUIRIES')!.value).toBe(
-      '2',
-    );
+    expect(inquiriesSeen([hard(1), hard(2), hard(29)])).toBe('0');
+    expect(inquiriesSeen([hard(30), hard(100), hard(181)])).toBe('2');
+  });
+
+  it('counts hard inquiries only: post-loan, post-insurance and own reads never move the score', () => {
+    const soft: ScoredInquiry[] = [
+      ...[40, 41, 42, 43, 44, 45, 46].map((d) => hard(d, 'bank-a', 'POST_LOAN_MANAGEMENT')),
+      hard(50, 'insurer-a', 'POST_INSURANCE_MANAGEMENT'),
+      { institutionId: null, purpose: 'SELF_ACCESS', inquiredAt: at(60) },
+    ];
+    expect(inquiriesSeen(soft)).toBe('0');
+    expect(score({ ...base, inquiries: soft })).toEqual(score(base));
+    // underwriting and guarantee eligibility are hard
+    expect(inquiriesSeen([hard(40, 'insurer-a', 'UNDERWRITING'), hard(40, 'guarantor', 'GUARANTEE_ELIGIBILITY')])).toBe('2');
+  });
+
+  it('counts one institution’s reads for one purpose on one business day once; an inquiry under dispute is left out', () => {
+    const sameDay = [hard(40), { ...hard(40), inquiredAt: new Date(at(40).getTime() + 3_600_000) }, hard(40)];
+    expect(inquiriesSeen(sameDay)).toBe('1');
+    expect(inquiriesSeen([hard(40), hard(41)])).toBe('2'); // two days
+    expect(inquiriesSeen([hard(40), hard(40, 'bank-b')])).toBe('2'); // two institutions
+    expect(inquiriesSeen([hard(40), hard(40, 'bank-a', 'GUARANTEE_ELIGIBILITY')])).toBe('2'); // two purposes
+    expect(inquiriesSeen([hard(40), { ...hard(41), disputed: true }])).toBe('1');
+  });
+
+  it('ignores legacy court-listing accounts', () => {
+    const listing = acc({ kind: 'COURT_LISTING', status: 'IN_COLLECTION', paymentHistory: 'C' });
+    expect(score({ ...base, accounts: [listing] })).toEqual(score(base));
+  });
+
+  it('explains every factor in plain Chinese', () => {
+    const s = score({ ...base, accounts: [acc({ status: 'DPD_60', paymentHistory: '21000' })], inquiries: [hard(40)] });
+    const words = Object.fromEntries(s.factors.map((f) => [f.code, f.explanation]));
+    expect(words.DELINQUENCY_24M).toBe('近 24 个月最严重的一次记录是“逾期 60 天以上”，扣 5 分。');
+    expect(words.CURRENT_OVERDUE).toBe('目前有 1 个账户逾期，扣 20 分。');
+    expect(words.UTILISATION).toBe('未结清贷款的余额占原贷款金额的 50%，加 5 分。');
+    expect(words.RECENT_INQUIRIES).toMatch(/^近 6 个月（不含最近 30 天）有 1 次.*加 5 分。$/);
+    expect(words.RECENT_INQUIRIES).toMatch(/贷后管理、保后管理和本人查询从不计入/);
+    expect(words.YEARS_IN_BUSINESS).toBe('已经营 1 年，加 5 分。');
+    expect(words.PROGRAMME_HISTORY).toBe('在本项目中已还清 0 笔贷款、违约 0 笔，不加分也不扣分。');
   });
 });

@@ -74,9 +74,17 @@ export const applicationReviews = pgTable(
       .references(() => programmeParameters.version),
     reviewedBy: text('reviewed_by').notNull(),
     reviewedAt: tstz('reviewed_at').notNull(),
+    /** Rule reasons a human reviewer set aside, each with its justification: [{code, justification, restsOn}]. */
+    overrides: jsonb('overrides').notNull().default([]),
+    /** The human review whose outcome this review is (PIPL Art 24), if any. */
+    humanReviewId: uuid('human_review_id'),
+    /** Set when a later review (a human review's) replaced this one; the row stays as the record of the first decision. */
+    supersededAt: tstz('superseded_at'),
   },
   (t) => [
-    uniqueIndex('application_reviews_one_per_role').on(t.applicationId, t.reviewerRole),
+    uniqueIndex('application_reviews_one_per_role')
+      .on(t.applicationId, t.reviewerRole)
+      .where(sql`superseded_at is null`),
     check('application_reviews_decision_check', sql`${t.decision} in ('APPROVE', 'DECLINE')`),
   ],
 );
@@ -234,4 +242,42 @@ export const idempotencyKeys = pgTable(
     createdAt: tstz('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
+
+/**
+ * A borrower's request that a person, not the rules alone, reconsider an institution's decline
+ * (PIPL Art 24), with the borrower's statement and the reviewer's answer.
+ */
+export const humanReviews = pgTable(
+  'human_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    borrowerId: uuid('borrower_id')
+      .notNull()
+      .references(() => borrowers.id),
+    /** The institution whose decline is reconsidered. */
+    institutionId: text('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    /** The review being reconsidered. */
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => applicationReviews.id),
+    statement: text('statement').notNull(),
+    status: text('status').notNull(),
+    requestedAt: tstz('requested_at').notNull(),
+    justification: text('justification'),
+    overrides: jsonb('overrides').notNull().default([]),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: tstz('resolved_at'),
+  },
+  (t) => [
+    uniqueIndex('human_reviews_one_per_review').on(t.reviewId),
+    index('human_reviews_institution_idx').on(t.institutionId, t.status),
+    check('human_reviews_status_check', sql`${t.status} in ('OPEN', 'UPHELD', 'OVERTURNED')`),
+    check('human_reviews_statement_check', sql`char_length(${t.statement}) between 1 and 500`),
+  ],
 );

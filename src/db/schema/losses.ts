@@ -46,6 +46,10 @@ export const claims = pgTable(
     recoveredBank: money('recovered_bank').notNull().default('0'),
     recoveredInsurer: money('recovered_insurer').notNull().default('0'),
     recoveredFund: money('recovered_fund').notNull().default('0'),
+    /** The bank wrote off what is left of its share (核销): the record of the loan closes. */
+    bankWrittenOffAt: tstz('bank_written_off_at'),
+    /** The insurer (and through it the fund) wrote off what is left of the paid claim: the record of the policy closes. */
+    insurerWrittenOffAt: tstz('insurer_written_off_at'),
     updatedAt: tstz('updated_at').notNull(),
   },
   (t) => [

@@ -9,4 +9,6 @@ export const consentPolicy = definePolicy('Consent', {
   /** A borrower revokes only a consent of their own. */
   revoke: allow(['BORROWER'], (a, c: Pick<ConsentRow, 'borrowerId'>) => a.borrowerId === c.borrowerId),
   listOwn: allow(['BORROWER']),
+  /** The purposes and their rules are public: anyone signed in may read them. */
+  listPurposes: allow(['BORROWER', 'BANK', 'INSURER', 'GOVERNMENT', 'ADMIN', 'DATA_SOURCE']),
 });

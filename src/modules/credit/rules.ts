@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { AccountStatus } from '../../domain.js';
+import { CONSENT_PURPOSES, isHardInquiry, type AccountStatus, type ConsentPurpose } from '../../domain.js';
 import { addYears, businessDate, monthOf, monthsBetween } from '../../time.js';
 
 /** One character per month in the payment history (after Metro 2's payment history profile). */
@@ -39,8 +39,13 @@ export const STATUS_SEVERITY: Record<AccountStatus, number> = {
 export const isNegativeStatus = (s: AccountStatus) => STATUS_SEVERITY[s] > 0;
 export const NEGATIVE_STATUSES = (Object.keys(STATUS_SEVERITY) as AccountStatus[]).filter(isNegativeStatus);
 
-/** Statuses after which an account no longer runs (no balance is expected to move). */
-export const CLOSED_STATUSES: readonly AccountStatus[] = ['PAID', 'CHARGED_OFF', 'CLAIM_PAID_BY_INSURER'];
+/**
+ * Statuses after which an account no longer runs (no balance is expected to move). Not
+ * CLAIM_PAID_BY_INSURER: after the insurer pays its share the borrower still owes the bank the
+ * rest, and the loan's record stays open at that balance until it is recovered or written off
+ * (docs/money.md, "How each event reaches the credit record"); closedOn says when it ended.
+ */
+export const CLOSED_STATUSES: readonly AccountStatus[] = ['PAID', 'CHARGED_OFF'];
 
 export function worseOf(a: AccountStatus | null, b: AccountStatus | null): AccountStatus | null {
   if (a === null) return b;
@@ -122,16 +127,82 @@ export function isConsentActive(c: { grantedAt: Date; expiresAt: Date; revokedAt
   return c.revokedAt === null && c.grantedAt.getTime() <= now.getTime() && now.getTime() < c.expiresAt.getTime();
 }
 
-/** The longest consent a borrower may give in one grant: the longest programme term. */
+/** The longest programme term: the longest any consent may last. */
 export const MAX_CONSENT_YEARS = 5;
+const FIVE_YEARS_DAYS = 1826; // 5 × 365 + one leap day
 
-export function consentExpiryProblem(expiresAt: Date, now: Date): string | null {
+/**
+ * Each purpose's longest grant, in days (our rule; the regulation leaves the length open): a
+ * credit decision needs months, not years; post-loan and post-insurance reads last as long as
+ * the relationship (also checked at every read), at most the longest programme term.
+ */
+export const CONSENT_MAX_DAYS: Record<ConsentPurpose, number> = {
+  LOAN_APPLICATION: 180,
+  UNDERWRITING: 180,
+  GUARANTEE_ELIGIBILITY: 180,
+  POST_LOAN_MANAGEMENT: FIVE_YEARS_DAYS,
+  POST_INSURANCE_MANAGEMENT: FIVE_YEARS_DAYS,
+  FURNISHING: FIVE_YEARS_DAYS,
+};
+
+/**
+ * Purposes that hold only while the institution still has an open, non-deleted account of the
+ * borrower: checked when the consent is granted and again at every read (see relationship.ts).
+ */
+export const OPEN_RELATIONSHIP_PURPOSES: readonly ConsentPurpose[] = ['POST_LOAN_MANAGEMENT', 'POST_INSURANCE_MANAGEMENT'];
+export const needsOpenRelationship = (p: ConsentPurpose) => OPEN_RELATIONSHIP_PURPOSES.includes(p);
+
+export function consentExpiryProblem(purpose: ConsentPurpose, expiresAt: Date, now: Date): string | null {
   if (expiresAt.getTime() <= now.getTime()) return 'expiresAt must be in the future';
-  const limit = new Date(now);
-  limit.setUTCFullYear(limit.getUTCFullYear() + MAX_CONSENT_YEARS);
-  if (expiresAt.getTime() > limit.getTime()) return `a consent may last at most ${MAX_CONSENT_YEARS} years`;
+  const days = CONSENT_MAX_DAYS[purpose];
+  if (expiresAt.getTime() > now.getTime() + days * 86_400_000) return `a ${purpose} consent may last at most ${days} days`;
   return null;
 }
+
+export interface ConsentPurposeRule {
+  purpose: ConsentPurpose;
+  inquiryKind: 'HARD' | 'SOFT' | null;
+  maxDays: number;
+  description: string;
+}
+
+const PURPOSE_WORDS: Record<ConsentPurpose, string> = {
+  LOAN_APPLICATION: '贷款审批：银行审查您的贷款申请时查询您的信用报告。计为硬查询，最长 180 天。',
+  UNDERWRITING: '保前审查：保险公司承保前查询您的信用报告。计为硬查询，最长 180 天。',
+  GUARANTEE_ELIGIBILITY: '担保资格审查：审查您能否提供或获得担保时查询。计为硬查询，最长 180 天。',
+  POST_LOAN_MANAGEMENT:
+    '贷后管理：放款后机构跟踪您的信用状况。计为软查询，不影响评分和定价；仅在该机构仍持有您未结清的账户期间有效，最长 5 年。',
+  POST_INSURANCE_MANAGEMENT:
+    '保后管理：承保后保险公司跟踪您的信用状况。计为软查询，不影响评分和定价；仅在该机构仍持有您未结清的账户期间有效，最长 5 年。',
+  FURNISHING: '报送授权：允许该机构按您选定的账户类型向平台报送您的账户信息；不允许查询。最长 5 年。',
+};
+
+/** The purposes as consentPurposes lists them. */
+export const CONSENT_PURPOSE_RULES: readonly ConsentPurposeRule[] = CONSENT_PURPOSES.map((purpose) => ({
+  purpose,
+  inquiryKind: purpose === 'FURNISHING' ? null : isHardInquiry(purpose) ? 'HARD' : 'SOFT',
+  maxDays: CONSENT_MAX_DAYS[purpose],
+  description: PURPOSE_WORDS[purpose],
+}));
+
+/** 条例 Art 15: the borrower is told this many days before an account's first adverse status takes effect. */
+export const ADVERSE_NOTICE_DAYS = 15;
+export const adverseNoticeEffectiveAt = (now: Date) => new Date(now.getTime() + ADVERSE_NOTICE_DAYS * 86_400_000);
+
+/** Status words for notices, in plain Chinese. */
+export const STATUS_WORDS: Record<AccountStatus, string> = {
+  CURRENT: '正常',
+  DPD_30: '逾期 30 天以上',
+  DPD_60: '逾期 60 天以上',
+  DPD_90: '逾期 90 天以上',
+  DPD_120: '逾期 120 天以上',
+  DPD_150: '逾期 150 天以上',
+  DPD_180_PLUS: '逾期 180 天以上',
+  PAID: '已结清',
+  CHARGED_OFF: '已核销',
+  CLAIM_PAID_BY_INSURER: '保险公司已代偿',
+  IN_COLLECTION: '追偿中',
+};
 
 /** Inquiries are a risk signal over the last 6 months. */
 export function inquiryWindowStart(now: Date): Date {

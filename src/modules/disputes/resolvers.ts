@@ -14,7 +14,10 @@ export const resolvers: Resolvers = {
     resolveDispute: (_, args, ctx) => service.resolveDispute(ctx, args),
   },
   Dispute: {
-    furnisher: (d, _, ctx) => institutionOf(ctx, d.institutionId),
+    furnisher: (d, _, ctx) => (d.institutionId ? institutionOf(ctx, d.institutionId) : null),
     overdue: (d, _, ctx) => isDisputeOverdue(d, ctx.now),
+    // the shield lets ADMIN and DATA_SOURCE reach the type; the words are the borrower's and the answerer's
+    reason: (d, _, ctx) => service.words(ctx, d, d.reason),
+    resolutionNote: (d, _, ctx) => service.words(ctx, d, d.resolutionNote),
   },
 };

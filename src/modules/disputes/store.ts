@@ -1,11 +1,15 @@
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { creditAccounts, disputes } from '../../db/schema/index.js';
+import type { DisputeSubject } from '../../domain.js';
 
 const disputeColumns = {
   id: disputes.id,
+  subject: disputes.subject,
   accountId: disputes.accountId,
   accountRef: creditAccounts.accountRef,
+  inquiryId: disputes.inquiryId,
+  publicRecordId: disputes.publicRecordId,
   borrowerId: disputes.borrowerId,
   institutionId: disputes.institutionId,
   reason: disputes.reason,
@@ -19,10 +23,14 @@ const disputeColumns = {
 
 export type DisputeView = {
   id: string;
-  accountId: string;
-  accountRef: string;
+  subject: DisputeSubject;
+  accountId: string | null;
+  accountRef: string | null;
+  inquiryId: string | null;
+  publicRecordId: string | null;
   borrowerId: string;
-  institutionId: string;
+  /** Who answers; null for an identity dispute (the platform's ADMIN answers). */
+  institutionId: string | null;
   reason: string;
   status: string;
   filedAt: Date;
@@ -33,7 +41,9 @@ export type DisputeView = {
 };
 
 const base = (db: Executor) =>
-  db.select(disputeColumns).from(disputes).innerJoin(creditAccounts, eq(creditAccounts.id, disputes.accountId));
+  db.select(disputeColumns).from(disputes).leftJoin(creditAccounts, eq(creditAccounts.id, disputes.accountId)).$dynamic();
+/** The table's checks hold subject to its list. */
+const views = async (q: PromiseLike<unknown[]>) => (await q) as DisputeView[];
 
 export async function insertDispute(tx: Executor, values: typeof disputes.$inferInsert) {
   const [d] = await tx.insert(disputes).values(values).returning({ id: disputes.id });
@@ -41,7 +51,7 @@ export async function insertDispute(tx: Executor, values: typeof disputes.$infer
 }
 
 export async function disputeById(db: Executor, id: string): Promise<DisputeView | undefined> {
-  const [d] = await base(db).where(eq(disputes.id, id));
+  const [d] = await views(base(db).where(eq(disputes.id, id)));
   return d;
 }
 
@@ -51,22 +61,41 @@ export async function lockDispute(tx: Executor, id: string) {
   return d;
 }
 
-export async function markResolved(tx: Executor, id: string, v: { outcome: string; note: string; at: Date; by: string }) {
+export async function markResolved(
+  tx: Executor,
+  id: string,
+  v: { outcome: string; note: string; at: Date; by: string; correction: unknown },
+) {
   await tx
     .update(disputes)
-    .set({ status: 'RESOLVED', outcome: v.outcome, resolutionNote: v.note, resolvedAt: v.at, resolvedBy: v.by })
+    .set({ status: 'RESOLVED', outcome: v.outcome, resolutionNote: v.note, resolvedAt: v.at, resolvedBy: v.by, correction: v.correction })
     .where(eq(disputes.id, id));
 }
 
 export const disputesOfBorrower = (db: Executor, borrowerId: string): Promise<DisputeView[]> =>
-  base(db).where(eq(disputes.borrowerId, borrowerId)).orderBy(desc(disputes.filedAt));
+  views(base(db).where(eq(disputes.borrowerId, borrowerId)).orderBy(desc(disputes.filedAt)));
 
+const withStatus = (status?: string) => (status ? eq(disputes.status, status) : undefined);
+
+/** Disputes an institution or authority answers. */
 export const disputesOfInstitution = (db: Executor, institutionId: string, status?: string): Promise<DisputeView[]> =>
-  base(db)
-    .where(and(eq(disputes.institutionId, institutionId), status ? eq(disputes.status, status) : undefined))
-    .orderBy(asc(disputes.dueAt));
+  views(
+    base(db)
+      .where(and(eq(disputes.institutionId, institutionId), withStatus(status)))
+      .orderBy(asc(disputes.dueAt)),
+  );
+
+/** Identity disputes: the platform answers them. */
+export const identityDisputes = (db: Executor, status?: string): Promise<DisputeView[]> =>
+  views(
+    base(db)
+      .where(and(eq(disputes.subject, 'IDENTITY'), isNull(disputes.institutionId), withStatus(status)))
+      .orderBy(asc(disputes.dueAt)),
+  );
 
 export const overdue = (db: Executor, now: Date): Promise<DisputeView[]> =>
-  base(db)
-    .where(and(eq(disputes.status, 'OPEN'), lt(disputes.dueAt, now)))
-    .orderBy(asc(disputes.dueAt));
+  views(
+    base(db)
+      .where(and(eq(disputes.status, 'OPEN'), lt(disputes.dueAt, now)))
+      .orderBy(asc(disputes.dueAt)),
+  );

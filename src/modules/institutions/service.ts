@@ -5,6 +5,7 @@ import { institutionPolicy } from './policy.js';
 import * as store from './store.js';
 
 export { createInstitution } from './commands/createInstitution.js';
+export { deactivateInstitution } from './commands/deactivateInstitution.js';
 
 export async function institutions(ctx: Context, args: { kind?: InstitutionKind | null }) {
   institutionPolicy.gate(ctx, 'list');

@@ -5,7 +5,7 @@ import type { InstitutionKind } from '../../domain.js';
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 /** What an Institution field needs: a row, or the id, kind and name a statement already carries. */
-export type InstitutionView = Pick<InstitutionRow, 'id' | 'kind' | 'name'>;
+export type InstitutionView = Pick<InstitutionRow, 'id' | 'kind' | 'name'> & Partial<Pick<InstitutionRow, 'authority' | 'deactivatedAt'>>;
 
 export async function findInstitution(db: Executor, id: string): Promise<InstitutionRow | undefined> {
   const [i] = await db.select().from(institutions).where(eq(institutions.id, id));
@@ -25,6 +25,16 @@ export async function listInstitutions(db: Executor, kind?: InstitutionKind) {
     .from(institutions)
     .where(kind ? eq(institutions.kind, kind) : undefined)
     .orderBy(asc(institutions.kind), asc(institutions.name));
+}
+
+export async function lockInstitution(tx: Executor, id: string): Promise<InstitutionRow | undefined> {
+  const [i] = await tx.select().from(institutions).where(eq(institutions.id, id)).for('update');
+  return i;
+}
+
+export async function updateInstitution(tx: Executor, id: string, set: Partial<typeof institutions.$inferInsert>) {
+  const [i] = await tx.update(institutions).set(set).where(eq(institutions.id, id)).returning();
+  return i;
 }
 
 export async function insertInstitution(db: Executor, values: typeof institutions.$inferInsert) {

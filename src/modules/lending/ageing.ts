@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js';
+import type { Executor } from '../../db/client.js';
 import { defineCommand } from '../../command.js';
 import type { AccountStatus } from '../../domain.js';
 import { badInput } from '../../errors.js';
@@ -6,13 +7,15 @@ import { ifElected } from '../../db/locks.js';
 import type { Logger } from '../../logger.js';
 import { addDays, businessDate, daysBetween, monthOf } from '../../time.js';
 import { isoDate, parse } from '../../validation.js';
-import { appendAudit } from '../audit/api.js';
+import { appendAudit, type AuditEvent } from '../audit/api.js';
+import { noticeMissedPayment } from '../credit/api.js';
 import { bump } from '../metrics/api.js';
 import { parameterVersion } from '../parameters/api.js';
 import { furnishLoan } from './furnish.js';
 import { loanPolicy } from './policy.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
 import * as store from './store.js';
+import type { LoanRow } from './store.js';
 
 /** One loan's new state, as the scan worked it out. */
 interface AgeingStep {
@@ -53,9 +56,25 @@ const ageLoan = defineCommand({
       await store.updateLoan(tx, loan.id, { daysPastDue: dpd, delinquency: s.bucket, updatedAt: now });
     }
     await furnishLoan(tx, ctx, loan, { status: s.bucket, balance: loan.outstandingPrincipal, asOf: s.asOf });
+    if (dpd >= 1 && s.bucket === 'CURRENT') await priorNotice(tx, ctx, loan, dpd, record);
     return !!s.default;
   },
 });
+
+/**
+ * 条例 Art 15 prior notice at the first missed instalment, for the bank's loan and the insurer's
+ * policy behind it: long before ageing reports DPD_30 or the insurer reports its claim, the
+ * borrower has been told (credit/api.ts noticeMissedPayment; once per account).
+ */
+async function priorNotice(tx: Executor, ctx: Context, loan: LoanRow, dpd: number, record: (c: AuditEvent) => void) {
+  const policy = await store.policyById(tx, loan.policyId);
+  const accounts = [{ institutionId: loan.bankId, accountRef: loan.loanNumber }];
+  if (policy) accounts.push({ institutionId: policy.insurerId, accountRef: policy.policyNumber });
+  for (const a of accounts) {
+    const given = await noticeMissedPayment(tx, ctx, { ...a, daysPastDue: dpd });
+    if (given) record(given);
+  }
+}
 
 /**
  * Age every active loan as of a business date: days past due from the oldest unpaid

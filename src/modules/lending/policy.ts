@@ -33,6 +33,23 @@ export const applicationPolicy = definePolicy('Application', {
   list: allow(PARTIES),
 });
 
+/**
+ * Decisions about a borrower (PIPL Art 24): the borrower reads every one, and may ask that a
+ * person reconsider a decline of their own application; the declining institution answers.
+ */
+export const decisionPolicy = definePolicy('Decision', {
+  /** A borrower reads the decisions about themself (myDecisions). */
+  readOwn: allow(['BORROWER']),
+});
+
+export const humanReviewPolicy = definePolicy('HumanReview', {
+  /** The application's borrower asks (the resource is the application). */
+  request: allow(['BORROWER'], (a, app: { borrowerId: string }) => a.borrowerId === app.borrowerId),
+  /** The institution whose decline is reconsidered lists and answers; nobody else learns the request exists. */
+  list: allow(['BANK', 'INSURER']),
+  resolve: allow(['BANK', 'INSURER'], (a, hr: { institutionId: string }) => a.institutionId === hr.institutionId),
+});
+
 /** Who may do what with a loan guarantee insurance policy (贷款保证保险). */
 export const policyPolicy = definePolicy('Policy', {
   /** The policy's bank takes it in pledge (保单质押)… */

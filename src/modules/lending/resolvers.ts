@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { institutionOf } from '../institutions/api.js';
+import { reviewFactors, reviewReasons, storedOverrides } from './decisions.js';
 import {
   borrowerOf,
   instalmentsByLoan,
@@ -19,6 +20,8 @@ export const resolvers: Resolvers = {
     policy: (_, args, ctx) => service.policy(ctx, args),
     loan: (_, args, ctx) => service.loan(ctx, args),
     loans: (_, args, ctx) => service.loans(ctx, args),
+    myDecisions: (_, __, ctx) => service.myDecisions(ctx),
+    humanReviewsToAnswer: (_, args, ctx) => service.humanReviewsToAnswer(ctx, args),
   },
   Mutation: {
     submitApplication: (_, args, ctx) => service.submitApplication(ctx, args),
@@ -27,6 +30,8 @@ export const resolvers: Resolvers = {
     pledgePolicy: (_, args, ctx) => service.pledgePolicy(ctx, args),
     disburseLoan: (_, args, ctx) => service.disburseLoan(ctx, args),
     recordRepayment: (_, args, ctx) => service.recordRepayment(ctx, args),
+    requestHumanReview: (_, args, ctx) => service.requestHumanReview(ctx, args),
+    resolveHumanReview: (_, args, ctx) => service.resolveHumanReview(ctx, args),
   },
   Application: {
     borrower: (a, _, ctx) => borrowerOf(ctx, a.borrowerId),
@@ -38,6 +43,18 @@ export const resolvers: Resolvers = {
   },
   Review: {
     reviewer: (r, _, ctx) => institutionOf(ctx, r.institutionId),
+    // a review stored before the explanations existed gets them computed from what it stored
+    eligibilityReasons: (r) => reviewReasons(r),
+    factors: (r) => reviewFactors(r),
+    overrides: (r) => storedOverrides(r),
+    humanReviewId: (r) => r.humanReviewId,
+  },
+  Decision: {
+    institution: (d, _, ctx) => institutionOf(ctx, d.institutionId),
+  },
+  HumanReview: {
+    institution: (h, _, ctx) => institutionOf(ctx, h.institutionId),
+    overrides: (h) => storedOverrides(h),
   },
   Policy: {
     insurer: (p, _, ctx) => institutionOf(ctx, p.insurerId),

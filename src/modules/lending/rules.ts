@@ -5,12 +5,19 @@ import { conflict } from '../../errors.js';
  * The life of one loan as state machines. Every transition is checked here; an illegal one
  * is a CONFLICT that names the current state.
  *
- *   application  SUBMITTED → APPROVED | DECLINED;  APPROVED → POLICY_ISSUED → DISBURSED
+ *   application  SUBMITTED → APPROVED | DECLINED;  APPROVED → POLICY_ISSUED → DISBURSED;
+ *                DECLINED → SUBMITTED | APPROVED only when a human review overturns the decline
+ *                (back to SUBMITTED while the other institution has not approved, else APPROVED)
  *   policy       ISSUED → PLEDGED → ACTIVE → CLOSED (repaid) | CLAIMED (insurer paid a claim)
  *   loan         ACTIVE → REPAID | DEFAULTED;  DEFAULTED → CLAIMED → CLOSED
  */
 export const TRANSITIONS = {
-  Application: { SUBMITTED: ['APPROVED', 'DECLINED'], APPROVED: ['POLICY_ISSUED'], POLICY_ISSUED: ['DISBURSED'] },
+  Application: {
+    SUBMITTED: ['APPROVED', 'DECLINED'],
+    DECLINED: ['SUBMITTED', 'APPROVED'],
+    APPROVED: ['POLICY_ISSUED'],
+    POLICY_ISSUED: ['DISBURSED'],
+  },
   Policy: { ISSUED: ['PLEDGED'], PLEDGED: ['ACTIVE'], ACTIVE: ['CLOSED', 'CLAIMED'] },
   Loan: { ACTIVE: ['REPAID', 'DEFAULTED'], DEFAULTED: ['CLAIMED'], CLAIMED: ['CLOSED'] },
 } as const satisfies Record<string, Record<string, readonly string[]>>;

@@ -6,3 +6,6 @@ export { pledgePolicy } from './commands/pledgePolicy.js';
 export { disburseLoan } from './commands/disburseLoan.js';
 export { recordRepayment } from './commands/recordRepayment.js';
 export { application, applications, loan, loans, policy } from './queries.js';
+export { requestHumanReview } from './commands/requestHumanReview.js';
+export { resolveHumanReview } from './commands/resolveHumanReview.js';
+export { myDecisions, humanReviewsToAnswer } from './decisions.js';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { one, rows, type Executor } from '../../db/client.js';
 import { applicationReviews, applications, loanInstalments, loans, policies, repayments } from '../../db/schema/index.js';
 
@@ -49,12 +49,13 @@ export async function insertReview(tx: Executor, v: typeof applicationReviews.$i
   return r;
 }
 
+/** The reviews in force (one per role at most): a review a human review replaced is left out (myDecisions shows it). */
 export async function reviewsOf(db: Executor, applicationIds: readonly string[]) {
   if (!applicationIds.length) return [];
   return db
     .select()
     .from(applicationReviews)
-    .where(inArray(applicationReviews.applicationId, [...applicationIds]))
+    .where(and(inArray(applicationReviews.applicationId, [...applicationIds]), isNull(applicationReviews.supersededAt)))
     .orderBy(asc(applicationReviews.reviewedAt));
 }
 

@@ -16,6 +16,8 @@ export const lossLoanPolicy = definePolicy('Loan', {
   confirmNonPerforming: allow(['BANK', 'INSURER'], (a, loan: Parties) => isPartyTo(a, loan)),
   /** The bank or the insurer on the loan records money recovered from the debtor. */
   recordRecovery: allow(['BANK', 'INSURER'], (a, loan: Parties) => isPartyTo(a, loan)),
+  /** The bank writes off its share, the insurer what it paid (its own side only: the role names the side). */
+  writeOffLoss: allow(['BANK', 'INSURER'], (a, loan: Parties) => isPartyTo(a, loan)),
 });
 
 /** Who may do what with a claim (理赔). */

@@ -17,6 +17,7 @@ export const resolvers: Resolvers = {
     confirmNonPerforming: (_, args, ctx) => service.confirmNonPerforming(ctx, args),
     approveRiskCompensation: (_, args, ctx) => service.approveRiskCompensation(ctx, args),
     recordRecovery: (_, args, ctx) => service.recordRecovery(ctx, args),
+    writeOffLoss: (_, args, ctx) => service.writeOffLoss(ctx, args),
   },
   Claim: {
     bank: (c, _, ctx) => institutionOf(ctx, c.bankId),
@@ -25,6 +26,9 @@ export const resolvers: Resolvers = {
     borrowerId: (c, _, ctx) => (claimPolicy.can(ctx.actor, 'seeBorrower', c) ? c.borrowerId : null),
     courtConfirmation: (c, _, ctx) => courtConfirmationByLoan(ctx).load(c.loanId),
     recoveries: (c, _, ctx) => recoveriesByClaim(ctx).load(c.id),
+    // null until that side writes off (a result replayed from before these columns existed lacks them)
+    bankWrittenOffAt: (c) => c.bankWrittenOffAt ?? null,
+    insurerWrittenOffAt: (c) => c.insurerWrittenOffAt ?? null,
     recovered: (c) => ({ bank: c.recoveredBank, insurer: c.recoveredInsurer, fund: c.recoveredFund }),
   },
 };

@@ -91,3 +91,22 @@ export function lossBorne(c: { bankAmount: string; insurerAmount: string; compen
     fund: c.compensationPaid,
   };
 }
+
+/**
+ * What the borrower still owes each side of a paid claim, as the shared record reports it: the
+ * bank its share less what it recovered (the loan's record), the insurer and the fund together
+ * what the insurer paid less what either recovered (the policy's record). Compensation moves
+ * money between the fund and the insurer, never the borrower's debt, so it does not appear.
+ */
+export function stillOwed(c: {
+  bankAmount: string;
+  insurerAmount: string;
+  recoveredBank: string;
+  recoveredInsurer: string;
+  recoveredFund: string;
+}): { bank: string; insurer: string } {
+  return {
+    bank: Decimal.max(0, D(c.bankAmount).minus(c.recoveredBank)).toFixed(2),
+    insurer: Decimal.max(0, D(c.insurerAmount).minus(c.recoveredInsurer).minus(c.recoveredFund)).toFixed(2),
+  };
+}

@@ -9,6 +9,7 @@ export { payClaim } from './commands/payClaim.js';
 export { confirmNonPerforming } from './commands/confirmNonPerforming.js';
 export { approveRiskCompensation } from './commands/approveRiskCompensation.js';
 export { recordRecovery } from './commands/recordRecovery.js';
+export { writeOffLoss } from './commands/writeOffLoss.js';
 
 export async function claim(ctx: Context, args: { id: string }) {
   const actor = claimPolicy.gate(ctx, 'read');

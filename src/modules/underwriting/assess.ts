@@ -8,9 +8,9 @@ import { NO_CONSENT, readProfileFor, type ProfileData } from '../credit/api.js';
 import { programmeFacts } from '../lending/api.js';
 import { parametersInForce } from '../parameters/api.js';
 import { REPAYMENT_METHODS, type ProgrammeParameters, type RepaymentMethod } from '../parameters/rules.js';
-import { eligibility, type Reason } from './eligibility.js';
+import { eligibility, type EligibilityAccount, type EligibilityPublicRecord, type Reason } from './eligibility.js';
 import { price, type Price } from './pricing.js';
-import { score, type Score } from './scorecard.js';
+import { score, type Score, type ScoredAccount, type ScoredInquiry } from './scorecard.js';
 
 export interface LoanRequest {
   amount: string;
@@ -39,6 +39,34 @@ export const loanRequestSchema = z.object({
 });
 
 /**
+ * What the rules read of a profile: every account of the file (the slim facts, not the page),
+ * its public records and its inquiries. A record is disputed while a dispute of it is open,
+ * unverifiable once one ended UNVERIFIABLE (its objection shows).
+ */
+export function ruleFacts(profile: Pick<ProfileData, 'facts' | 'publicRecords' | 'inquiries'>): {
+  accounts: (ScoredAccount & EligibilityAccount)[];
+  publicRecords: EligibilityPublicRecord[];
+  inquiries: ScoredInquiry[];
+} {
+  return {
+    accounts: profile.facts,
+    publicRecords: profile.publicRecords.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      disputed: r.disputed,
+      unverifiable: r.objection !== null,
+    })),
+    inquiries: profile.inquiries.map((q) => ({
+      institutionId: q.institution?.id ?? null,
+      purpose: q.purpose,
+      inquiredAt: q.inquiredAt,
+      disputed: q.disputed,
+    })),
+  };
+}
+
+/**
  * The one decision both institutions call: the same facts (the shared profile and the
  * programme's own record), the same parameter version, the same pure rules.
  */
@@ -50,10 +78,10 @@ export function decide(
   now: Date,
 ): Omit<Assessment, 'borrowerId'> {
   const today = businessDate(now);
-  const accounts = profile.accounts.map((a) => ({ ...a, disputed: a.dispute?.status === 'OPEN' }));
+  const { accounts, publicRecords, inquiries } = ruleFacts(profile);
   const s = score({
     accounts,
-    inquiryTimes: profile.inquiries.map((q) => new Date(q.inquiredAt)),
+    inquiries,
     registeredOn: profile.borrower.registeredOn,
     programmeHistory: { repaid: facts.repaid, defaulted: facts.defaulted },
     now,
@@ -63,6 +91,7 @@ export function decide(
     category: profile.borrower.category as BorrowerCategory,
     registeredOn: profile.borrower.registeredOn,
     accounts,
+    publicRecords,
     programmeExposure: facts.exposure,
     request,
     price: pr,

@@ -1,8 +1,10 @@
 import { Decimal } from 'decimal.js';
-import type { AccountKind, AccountStatus, BorrowerCategory } from '../../domain.js';
+import type { AccountKind, AccountStatus, BorrowerCategory, PublicRecordKind, PublicRecordStatus } from '../../domain.js';
 import { addYears } from '../../time.js';
 import { isOpenAccount } from '../credit/rules.js';
+import { isDishonestDebtorListing } from '../records/rules.js';
 import type { ProgrammeParameters } from '../parameters/rules.js';
+import { explainReason } from './explain.js';
 import { financingCost, type Price } from './pricing.js';
 
 /**
@@ -27,13 +29,37 @@ export interface Reason {
   message: string;
   limit?: string;
   actual?: string;
+  /** The same reason in plain Chinese. */
+  explanation: string;
+  /** Never for a hard limit; for a data reason only when every record it rests on is disputed or unverifiable. */
+  overridable: boolean;
+  /** Ids of the credit accounts or public records the reason rests on (none for a hard limit). */
+  restsOn: string[];
+}
+
+/** A record as eligibility weighs it: `disputed` while a dispute of it is open, `unverifiable` once one ended UNVERIFIABLE. */
+interface Contestable {
+  id: string;
+  disputed: boolean;
+  unverifiable?: boolean;
+}
+export interface EligibilityAccount extends Contestable {
+  kind: AccountKind;
+  status: AccountStatus;
+  closedOn: string | null;
+}
+export interface EligibilityPublicRecord extends Contestable {
+  kind: PublicRecordKind;
+  status: PublicRecordStatus;
 }
 
 export interface EligibilityInput {
   category: BorrowerCategory;
   registeredOn: string;
-  /** Visible accounts of the profile (retention already applied). */
-  accounts: { kind: AccountKind; status: AccountStatus; closedOn: string | null; disputed: boolean }[];
+  /** Visible accounts of the profile (retention and prior-notice holds already applied). */
+  accounts: EligibilityAccount[];
+  /** Public records shown in the profile (retention already applied). */
+  publicRecords: EligibilityPublicRecord[];
   /** Outstanding principal of the borrower's other programme loans and approved, undisbursed applications. */
   programmeExposure: string;
   request: { amount: string; termYears: number; interestRate: string };
@@ -46,10 +72,24 @@ export interface EligibilityInput {
 const DPD: readonly AccountStatus[] = ['DPD_30', 'DPD_60', 'DPD_90', 'DPD_120', 'DPD_150', 'DPD_180_PLUS'];
 const WRITTEN_OFF: readonly AccountStatus[] = ['CHARGED_OFF', 'CLAIM_PAID_BY_INSURER'];
 
+type Draft = Omit<Reason, 'explanation' | 'overridable' | 'restsOn'> & Partial<Pick<Reason, 'overridable' | 'restsOn'>>;
+
+/** A reason resting on records: overridable only when every one of them is disputed or unverifiable. */
+function dataReason(r: Omit<Draft, 'overridable' | 'restsOn'>, records: Contestable[]): Draft {
+  const overridable = records.length > 0 && records.every((x) => x.disputed || x.unverifiable === true);
+  return { ...r, overridable, restsOn: records.map((x) => x.id) };
+}
+
+/**
+ * Rules on the record: accounts under an open dispute are left out (a contested record is not
+ * held against anyone); legacy COURT_LISTING accounts are ignored (the listing comes only from
+ * the court's public record). A public record under open dispute still counts (it is an
+ * authority's decision), but the reason resting on it becomes overridable by a human reviewer.
+ */
 export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: Reason[] } {
-  const reasons: Reason[] = [];
+  const reasons: Draft[] = [];
   const p = i.params;
-  const counted = i.accounts.filter((a) => !a.disputed);
+  const counted = i.accounts.filter((a) => !a.disputed && a.kind !== 'COURT_LISTING');
 
   const cap = new Decimal(p.categoryCaps[i.category]);
   const exposure = new Decimal(i.programmeExposure).plus(i.request.amount);
@@ -77,6 +117,7 @@ export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: 
     reasons.push({
       code: 'TERM_NOT_OFFERED',
       message: `a ${i.request.termYears}-year term is not offered (offered: ${p.terms.map((t) => t.years).join(', ')})`,
+      limit: p.terms.map((t) => t.years).join(', '),
       actual: String(i.request.termYears),
     });
   } else if (i.price.borrowerPremium !== null && !new Decimal(i.request.amount).isZero()) {
@@ -105,21 +146,45 @@ export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: 
 
   const overdue = counted.filter((a) => isOpenAccount(a) && DPD.includes(a.status));
   if (overdue.length) {
-    reasons.push({ code: 'CURRENTLY_OVERDUE', message: `${overdue.length} account(s) currently past due`, actual: String(overdue.length) });
+    reasons.push(
+      dataReason(
+        { code: 'CURRENTLY_OVERDUE', message: `${overdue.length} account(s) currently past due`, actual: String(overdue.length) },
+        overdue,
+      ),
+    );
   }
 
   const written = counted.filter((a) => WRITTEN_OFF.includes(a.status));
   if (written.length) {
-    reasons.push({
-      code: 'CHARGED_OFF_IN_RETENTION_WINDOW',
-      message: `${written.length} account(s) charged off or paid by an insurer within the retention window`,
-      actual: String(written.length),
-    });
+    reasons.push(
+      dataReason(
+        {
+          code: 'CHARGED_OFF_IN_RETENTION_WINDOW',
+          message: `${written.length} account(s) charged off or paid by an insurer within the retention window`,
+          actual: String(written.length),
+        },
+        written,
+      ),
+    );
   }
 
-  if (counted.some((a) => a.kind === 'COURT_LISTING' && a.closedOn === null)) {
-    reasons.push({ code: 'DISHONEST_DEBTOR_LISTED', message: 'listed by a court as a dishonest judgment debtor (失信被执行人)' });
+  const listed = i.publicRecords.filter(isDishonestDebtorListing);
+  if (listed.length) {
+    reasons.push(
+      dataReason(
+        {
+          code: 'DISHONEST_DEBTOR_LISTED',
+          message: `listed by a court as a dishonest judgment debtor (失信被执行人): ${listed.length} active record(s)`,
+          actual: String(listed.length),
+        },
+        listed,
+      ),
+    );
   }
 
-  return { eligible: reasons.length === 0, reasons };
+  const done = reasons.map((r): Reason => {
+    const overridable = r.overridable ?? false;
+    return { ...r, overridable, restsOn: r.restsOn ?? [], explanation: explainReason({ ...r, overridable }) };
+  });
+  return { eligible: done.length === 0, reasons: done };
 }

@@ -1,13 +1,16 @@
 import { Decimal } from 'decimal.js';
-import type { AccountKind, AccountStatus } from '../../domain.js';
+import { isHardInquiry, type AccountKind, type AccountStatus, type InquiryPurpose } from '../../domain.js';
 import { businessDate } from '../../time.js';
 import { isOpenAccount, worseOf, worstStatusIn24Months, STATUS_SEVERITY } from '../credit/rules.js';
 import type { Grade } from '../parameters/rules.js';
+import { explainFactor } from './explain.js';
 
 /**
  * A transparent points scorecard over the shared credit profile. Every factor reports its
  * points and the value it saw, so a decline can be explained line by line.
  * Accounts under open dispute are left out: a contested record is not held against anyone.
+ * Only hard inquiries count (a credit decision was being made): post-loan, post-insurance and
+ * the borrower's own reads never affect the score, so they never affect the price.
  */
 export const SCORECARD_VERSION = 'SC-1';
 export const BASE_POINTS = 40;
@@ -30,10 +33,20 @@ export interface ScoredAccount {
   disputed: boolean;
 }
 
+/** An inquiry as the scorecard weighs it. */
+export interface ScoredInquiry {
+  /** Null for the borrower's own access. */
+  institutionId: string | null;
+  purpose: InquiryPurpose;
+  inquiredAt: Date | string;
+  /** True while the borrower disputes it (an inquiry they say they never authorised is not counted). */
+  disputed?: boolean;
+}
+
 export interface ScoreInput {
   accounts: ScoredAccount[];
-  /** Instants of institutions' inquiries (any window; the scorecard picks its own). */
-  inquiryTimes: Date[];
+  /** The profile's inquiries (any window, any purpose; the scorecard picks its own). */
+  inquiries: ScoredInquiry[];
   registeredOn: string;
   programmeHistory: { repaid: number; defaulted: number };
   now: Date;
@@ -46,6 +59,8 @@ export interface Factor {
   code: FactorCode;
   points: number;
   value: string;
+  /** What the factor means for the borrower, in plain Chinese. */
+  explanation: string;
 }
 
 export interface Score {
@@ -63,6 +78,25 @@ const DPD_STATUSES: readonly AccountStatus[] = ['DPD_30', 'DPD_60', 'DPD_90', 'D
  * other (after FICO's 30-day buffer), so both see the same score.
  */
 export const INQUIRY_BUFFER_DAYS = 30;
+
+/**
+ * Hard inquiries counted in the window. Several reads by one institution for one purpose on one
+ * business day are one inquiry (a bank re-reading while it decides is one decision, not many);
+ * soft inquiries and inquiries under open dispute are not counted at all.
+ */
+export function countedInquiries(inquiries: ScoredInquiry[], now: Date): number {
+  const windowEnd = now.getTime() - INQUIRY_BUFFER_DAYS * 86_400_000;
+  const windowStart = new Date(now);
+  windowStart.setUTCMonth(windowStart.getUTCMonth() - 6);
+  const seen = new Set<string>();
+  for (const q of inquiries) {
+    if (!isHardInquiry(q.purpose) || q.disputed) continue;
+    const at = new Date(q.inquiredAt);
+    if (at.getTime() < windowStart.getTime() || at.getTime() >= windowEnd) continue;
+    seen.add(`${q.institutionId ?? ''}|${q.purpose}|${businessDate(at)}`);
+  }
+  return seen.size;
+}
 
 export function delinquencyPoints(worst: AccountStatus | null): number {
   if (worst === null) return 5; // thin file: no history is not bad history
@@ -116,7 +150,7 @@ export function wholeYears(from: string, to: string): number {
 }
 
 export function score(input: ScoreInput): Score {
-  const counted = input.accounts.filter((a) => !a.disputed);
+  const counted = input.accounts.filter((a) => !a.disputed && a.kind !== 'COURT_LISTING');
   const today = businessDate(input.now);
 
   let worst: AccountStatus | null = null;
@@ -128,14 +162,11 @@ export function score(input: ScoreInput): Score {
   const original = openLoans.reduce((s, a) => s.plus(a.originalAmount), new Decimal(0));
   const ratio = openLoans.length ? openLoans.reduce((s, a) => s.plus(a.balance), new Decimal(0)).div(original) : null;
 
-  const windowEnd = input.now.getTime() - INQUIRY_BUFFER_DAYS * 86_400_000;
-  const windowStart = new Date(input.now);
-  windowStart.setUTCMonth(windowStart.getUTCMonth() - 6);
-  const inquiries = input.inquiryTimes.filter((t) => t.getTime() >= windowStart.getTime() && t.getTime() < windowEnd).length;
+  const inquiries = countedInquiries(input.inquiries, input.now);
 
   const years = wholeYears(input.registeredOn, today);
 
-  const factors: Factor[] = [
+  const facts: Omit<Factor, 'explanation'>[] = [
     { code: 'DELINQUENCY_24M', points: delinquencyPoints(worst), value: worst ?? 'NO_HISTORY' },
     { code: 'CURRENT_OVERDUE', points: overdue.length ? -20 : 5, value: String(overdue.length) },
     { code: 'UTILISATION', points: utilisationPoints(ratio), value: ratio ? ratio.toDecimalPlaces(4).toString() : 'NO_OPEN_LOANS' },
@@ -147,6 +178,7 @@ export function score(input: ScoreInput): Score {
       value: `repaid ${input.programmeHistory.repaid}, defaulted ${input.programmeHistory.defaulted}`,
     },
   ];
+  const factors = facts.map((f): Factor => ({ ...f, explanation: explainFactor(f) }));
   const total = Math.max(0, Math.min(100, BASE_POINTS + factors.reduce((s, f) => s + f.points, 0)));
   return { version: SCORECARD_VERSION, score: total, grade: gradeOf(total), factors };
 }

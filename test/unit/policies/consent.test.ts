@@ -29,6 +29,12 @@ describe('consent policy: role × action × ownership', () => {
     ['an insurer lists own consents', actors.insurer, 'listOwn', undefined, false],
     ['government lists own consents', actors.government, 'listOwn', undefined, false],
     ['admin lists own consents', actors.admin, 'listOwn', undefined, false],
+    ['a borrower reads the consent purposes', actors.borrower, 'listPurposes', undefined, true],
+    ['a bank reads the consent purposes', actors.bank, 'listPurposes', undefined, true],
+    ['an insurer reads the consent purposes', actors.insurer, 'listPurposes', undefined, true],
+    ['government reads the consent purposes', actors.government, 'listPurposes', undefined, true],
+    ['admin reads the consent purposes', actors.admin, 'listPurposes', undefined, true],
+    ['no one signed in reads the consent purposes', null, 'listPurposes', undefined, false],
   ]);
 
   it("authorize answers NOT_FOUND for another borrower's consent or a missing one, never FORBIDDEN (no existence oracle)", () => {

@@ -4,6 +4,8 @@ import {
   applicationPolicy,
   bankReview,
   dealPolicy,
+  decisionPolicy,
+  humanReviewPolicy,
   insurerReview,
   isBank,
   isInsurer,
@@ -124,6 +126,35 @@ describe('deal policy (for other modules): the parties and no one else', () => {
     ['another borrower', actors.otherBorrower, 'read', deal, false],
     ['government', actors.government, 'read', deal, false],
     ['admin', actors.admin, 'read', deal, false],
+  ]);
+});
+
+describe('decision and human-review policies (PIPL Art 24): role × action × ownership', () => {
+  const application = { borrowerId: actors.borrower.borrowerId };
+  const asked = { institutionId: actors.bank.institutionId };
+  policyTable(decisionPolicy, [
+    ['a borrower reads the decisions about themself', actors.borrower, 'readOwn', undefined, true],
+    ['a bank reads myDecisions', actors.bank, 'readOwn', undefined, false],
+    ['an insurer reads myDecisions', actors.insurer, 'readOwn', undefined, false],
+    ['government reads myDecisions', actors.government, 'readOwn', undefined, false],
+    ['admin reads myDecisions', actors.admin, 'readOwn', undefined, false],
+    ['no one signed in reads myDecisions', null, 'readOwn', undefined, false],
+  ]);
+  policyTable(humanReviewPolicy, [
+    ['the application’s borrower asks for a human review', actors.borrower, 'request', application, true],
+    ['another borrower asks', actors.otherBorrower, 'request', application, false],
+    ['a bank asks', actors.bank, 'request', application, false],
+    ['admin asks', actors.admin, 'request', application, false],
+    ['a bank lists the reviews it answers', actors.bank, 'list', undefined, true],
+    ['an insurer lists the reviews it answers', actors.insurer, 'list', undefined, true],
+    ['a borrower lists', actors.borrower, 'list', undefined, false],
+    ['government lists', actors.government, 'list', undefined, false],
+    ['the declining bank resolves', actors.bank, 'resolve', asked, true],
+    ['another bank resolves', actors.otherBank, 'resolve', asked, false],
+    ['an insurer resolves a bank’s decline', actors.insurer, 'resolve', asked, false],
+    ['the borrower resolves', actors.borrower, 'resolve', asked, false],
+    ['admin resolves', actors.admin, 'resolve', asked, false],
+    ['no one signed in resolves', null, 'resolve', asked, false],
   ]);
 });
 

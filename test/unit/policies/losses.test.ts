@@ -30,6 +30,14 @@ describe('loan-loss policy: role × action × ownership', () => {
     ['the borrower records a recovery', actors.borrower, 'recordRecovery', loan, false],
     ['government records a recovery', actors.government, 'recordRecovery', loan, false],
     ['no one signed in records a recovery', null, 'recordRecovery', loan, false],
+    ['the loan’s bank writes off its share', actors.bank, 'writeOffLoss', loan, true],
+    ['the loan’s insurer writes off what it paid', actors.insurer, 'writeOffLoss', loan, true],
+    ['another bank writes off', actors.otherBank, 'writeOffLoss', loan, false],
+    ['another insurer writes off', actors.otherInsurer, 'writeOffLoss', loan, false],
+    ['the borrower writes off', actors.borrower, 'writeOffLoss', loan, false],
+    ['government writes off', actors.government, 'writeOffLoss', loan, false],
+    ['admin writes off', actors.admin, 'writeOffLoss', loan, false],
+    ['no one signed in writes off', null, 'writeOffLoss', loan, false],
   ]);
 
   it('authorize answers NOT_FOUND naming the loan for a stranger or a missing loan', () => {

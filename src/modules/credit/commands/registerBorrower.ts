@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
-import { BORROWER_CATEGORIES } from '../../../domain.js';
-import { badInput, conflict } from '../../../errors.js';
+import { BORROWER_CATEGORIES, type BorrowerCategory } from '../../../domain.js';
+import { badInput } from '../../../errors.js';
 import { hashNationalId, isPlausibleNationalId, isValidNationalId, maskNationalId, normalizeNationalId } from '../../../identity.js';
 import { businessDate } from '../../../time.js';
 import { isoDate, parse, text } from '../../../validation.js';
@@ -21,9 +21,24 @@ const registerInput = z.object({
   registeredOn: isoDate,
 });
 
+/** What registerBorrower answers: the same shape and content for a new id, a known id and a name mismatch. */
+export interface BorrowerRegistration {
+  borrowerId: string;
+  name: string;
+  nationalIdMasked: string;
+  category: BorrowerCategory;
+  county: string;
+  sector: string;
+  registeredOn: string;
+}
+
 /**
- * An institution onboards a customer after its own identity checks. A borrower already on file
- * (same identity number, same name) is linked to the institution and returned.
+ * An institution submits a customer's identity after its own checks. The answer never says
+ * whether the id was already on file, or under which name: it is the borrower id and the input
+ * as received (the id masked), whatever happened. Registering gives no right to read or write
+ * the file (consents do), so nothing links the institution to the borrower. A known id under a
+ * different name writes nothing to the borrower; the audit trail keeps the mismatch for the
+ * regulator.
  */
 export const registerBorrower = defineCommand({
   name: 'registerBorrower',
@@ -37,30 +52,34 @@ export const registerBorrower = defineCommand({
     return b;
   },
   idempotent: false,
-  async run({ ctx, tx, actor, now, record }, b) {
+  async run({ ctx, tx, now, record }, b): Promise<BorrowerRegistration> {
     const hash = hashNationalId(b.nationalId, ctx.config.nationalIdPepper);
-    let borrower = await store.insertBorrower(tx, {
+    const nationalIdMasked = maskNationalId(b.nationalId);
+    const created = await store.insertBorrower(tx, {
       name: b.name,
       category: b.category,
       nationalIdHash: hash,
-      nationalIdMasked: maskNationalId(b.nationalId),
+      nationalIdMasked,
       county: b.county,
       sector: b.sector,
       registeredOn: b.registeredOn,
       createdAt: now,
     });
-    const created = !!borrower;
-    if (!borrower) {
-      borrower = (await store.findBorrowerByIdHash(tx, hash))!;
-      if (borrower.name !== b.name) throw conflict('The identity number is registered under a different name');
-    }
-    await store.linkCustomer(tx, actor.institutionId, borrower.id, now);
-    record({
-      action: created ? 'borrower.registered' : 'borrower.linked',
-      targetType: 'borrower',
-      targetId: borrower.id,
+    const borrower = created ?? (await store.findBorrowerByIdHash(tx, hash))!;
+    const action = created
+      ? 'borrower.registered'
+      : borrower.name === b.name
+        ? 'borrower.registration_repeated'
+        : 'borrower.registration_mismatch';
+    record({ action, targetType: 'borrower', targetId: borrower.id, borrowerId: borrower.id });
+    return {
       borrowerId: borrower.id,
-    });
-    return borrower;
+      name: b.name,
+      nationalIdMasked,
+      category: b.category,
+      county: b.county,
+      sector: b.sector,
+      registeredOn: b.registeredOn,
+    };
   },
 });

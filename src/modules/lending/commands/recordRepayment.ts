@@ -20,7 +20,9 @@ const repaymentArgs = z.object({
 
 /**
  * The bank records what the borrower paid: oldest instalment first, interest before principal.
- * The last payment closes the loan and its policy; both are furnished.
+ * Every payment reports the loan's record in the same transaction: the balance down, the status
+ * back to the bucket its days past due now give (CURRENT once caught up). The last payment closes
+ * the loan and its policy, both records PAID at 0, closed on the day it was paid.
  */
 export const recordRepayment = defineCommand({
   name: 'recordRepayment',
@@ -99,11 +101,13 @@ export const recordRepayment = defineCommand({
         updatedAt: now,
       });
     }
+    // a settlement is reported for the month it was paid in, like the policy's; a part payment
+    // for today, the day its days past due were worked out (never a month the record has passed)
     await furnishLoan(tx, ctx, loan, {
       status: repaid ? 'PAID' : delinquencyStatus(dpd),
       balance: repaid ? '0.00' : outstanding,
       closedOn: repaid ? paidOn : null,
-      asOf: today,
+      asOf: repaid ? paidOn : today,
     });
     changes.push({
       action: 'loan.repayment.recorded',

@@ -22,6 +22,9 @@ export const reviewApplication = defineCommand({
   idempotent: true,
   async run({ ctx, tx, actor, now, record }, a) {
     const app = applicationPolicy.authorize(actor, 'review', await store.lockApplication(tx, a.id));
+    // a declined application moves on only through a human review (resolveHumanReview), never a second review
+    if (app.status !== 'SUBMITTED')
+      throw conflict(`Cannot review the application: the application is ${app.status}`, { currentState: app.status });
     assertTransition('Application', app.status, a.decision === 'APPROVE' ? 'APPROVED' : 'DECLINED', 'review the application');
     const reviews = await store.reviewsOf(tx, [app.id]);
     const mine = ownReview(actor, reviews);

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
 import { conflict } from '../../../errors.js';
+import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
 import { FUND, lockFund } from '../../ledger/api.js';
-import { loanById } from '../../lending/api.js';
+import { loanById, lockPolicy } from '../../lending/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import { payCompensation } from '../compensation.js';
 import { claimPolicy } from '../policy.js';
+import { isRecordOpen, reportOwed } from '../record.js';
 import { compensationOwed, payFromFund } from '../rules.js';
 import * as store from '../store.js';
 
@@ -16,6 +18,9 @@ const args = z.object({ claimId: uuid });
  * The government approves risk compensation on a paid claim once a court has confirmed the
  * loan non-performing: ratio × the insurer's net loss, at most the quota, at most what the
  * fund holds (the fund row is locked, so concurrent approvals cannot overdraw it).
+ * Compensation moves money from the fund to the insurer, not the borrower's debt: the policy's
+ * record is reported again for this month with the same balance (the insurer and the fund are
+ * owed together what the insurer paid, less recoveries), unless it is already closed.
  */
 export const approveRiskCompensation = defineCommand({
   name: 'approveRiskCompensation',
@@ -49,6 +54,10 @@ export const approveRiskCompensation = defineCommand({
       updatedAt: now,
     });
     const updated = await payCompensation(tx, ctx, approved, loan.loanNumber);
+    if (isRecordOpen(updated, 'insurer')) {
+      const policy = (await lockPolicy(tx, claim.policyId))!;
+      await reportOwed(tx, ctx, updated, { loan, policy }, ['insurer'], businessDate(now));
+    }
     record({
       action: 'claim.compensation_approved',
       targetType: 'claim',

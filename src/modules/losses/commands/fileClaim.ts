@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
+import type { AccountStatus } from '../../../domain.js';
 import { conflict } from '../../../errors.js';
+import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
-import { lockLoan, lockPolicy } from '../../lending/api.js';
+import { furnishLoan, lockLoan, lockPolicy } from '../../lending/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import { lossLoanPolicy } from '../policy.js';
 import { splitLoss } from '../rules.js';
@@ -10,7 +12,11 @@ import * as store from '../store.js';
 
 const args = z.object({ loanId: uuid });
 
-/** The bank files the one claim a defaulted loan may have. */
+/**
+ * The bank files the one claim a defaulted loan may have. Filing moves no money: the loan's
+ * record is reported again for this month as it stands (its last days-past-due bucket, the
+ * outstanding principal), so the month of the claim is never a gap in its history.
+ */
 export const fileClaim = defineCommand({
   name: 'fileClaim',
   gate: (ctx) => lossLoanPolicy.gate(ctx, 'fileClaim'),
@@ -42,6 +48,8 @@ export const fileClaim = defineCommand({
       updatedAt: now,
     });
     if (!claim) throw conflict('This loan already has a claim');
+    const today = businessDate(now);
+    await furnishLoan(tx, ctx, loan, { status: loan.delinquency as AccountStatus, balance: loan.outstandingPrincipal, asOf: today });
     record({
       action: 'claim.filed',
       targetType: 'claim',

@@ -5,9 +5,10 @@ import { conflict } from '../../../errors.js';
 import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
 import { institutionAccount, post } from '../../ledger/api.js';
-import { assertTransition, furnishLoan, furnishPolicy, lockLoan, lockPolicy, updateLoan, updatePolicy } from '../../lending/api.js';
+import { assertTransition, lockLoan, lockPolicy, updateLoan, updatePolicy } from '../../lending/api.js';
 import { bump } from '../../metrics/api.js';
 import { claimPolicy } from '../policy.js';
+import { reportOwed, SIDES } from '../record.js';
 import * as store from '../store.js';
 
 const args = z.object({ claimId: uuid });
@@ -44,10 +45,8 @@ export const payClaim = defineCommand({
     });
     await updateLoan(tx, loan.id, { status: 'CLAIMED', updatedAt: now });
     await updatePolicy(tx, policy.id, { status: 'CLAIMED', updatedAt: now });
-    const today = businessDate(now);
-    // the bank's loan is settled by the claim; the insurer now holds the debt it paid
-    await furnishLoan(tx, ctx, loan, { status: 'CLAIM_PAID_BY_INSURER', balance: '0.00', closedOn: today, asOf: today });
-    await furnishPolicy(tx, ctx, policy, { status: 'IN_COLLECTION', balance: claim.insurerAmount, asOf: today });
+    // the borrower now owes the bank its share (the loan's record) and the insurer what it paid (the policy's record)
+    await reportOwed(tx, ctx, paid, { loan, policy }, SIDES, businessDate(now));
     record({
       action: 'claim.paid',
       targetType: 'claim',

@@ -5,15 +5,21 @@ import { badInput, conflict } from '../../../errors.js';
 import { businessDate } from '../../../time.js';
 import { isoDate, parse, positiveAmount, uuid } from '../../../validation.js';
 import { BORROWERS, FUND, institutionAccount, post } from '../../ledger/api.js';
-import { loanById, lockLoan } from '../../lending/api.js';
+import { loanById, lockLoan, lockPolicy } from '../../lending/api.js';
 import { bump } from '../../metrics/api.js';
 import { lossLoanPolicy } from '../policy.js';
+import { isRecordOpen, reportOwed, SIDES } from '../record.js';
 import { lossBorne, recoveryShares } from '../rules.js';
 import * as store from '../store.js';
 
 const args = z.object({ loanId: uuid, amount: positiveAmount, recoveredOn: isoDate.nullish() });
 
-/** Money recovered from the debtor (欠款追偿), shared among those who bore the loss. */
+/**
+ * Money recovered from the debtor (欠款追偿), shared among those who bore the loss. Each record
+ * still open moves with it: the loan's by the bank's share, the policy's by the insurer's and the
+ * fund's; a record that reaches 0 closes on the day of the recovery. A record already closed
+ * (written off) stays closed, though its side still receives its share.
+ */
 export const recordRecovery = defineCommand({
   name: 'recordRecovery',
   gate: (ctx) => lossLoanPolicy.gate(ctx, 'recordRecovery'),
@@ -29,7 +35,8 @@ export const recordRecovery = defineCommand({
         currentState: claim?.status ?? loan.status,
       });
     }
-    await lockLoan(tx, loan.id);
+    const locked = (await lockLoan(tx, loan.id))!;
+    const policy = (await lockPolicy(tx, claim.policyId))!;
     const today = businessDate(now);
     const recoveredOn = a.recoveredOn ?? today;
     if (recoveredOn > today) throw badInput('recoveredOn is in the future', { field: 'recoveredOn' });
@@ -73,13 +80,15 @@ export const recordRecovery = defineCommand({
       recordedBy: actor.userId,
       recordedAt: now,
     });
-    await store.updateClaim(tx, claim.id, {
+    const updated = await store.updateClaim(tx, claim.id, {
       recoveredBank: new Decimal(claim.recoveredBank).plus(shares.bank).toFixed(2),
       recoveredInsurer: new Decimal(claim.recoveredInsurer).plus(shares.insurer).toFixed(2),
       recoveredFund: new Decimal(claim.recoveredFund).plus(shares.fund).toFixed(2),
       updatedAt: now,
     });
     await bump(tx, loan.applicationId, { recoveries: a.amount, recovered_insurer: shares.insurer });
+    const open = SIDES.filter((side) => isRecordOpen(claim, side));
+    await reportOwed(tx, ctx, updated, { loan: locked, policy }, open, recoveredOn);
     record({
       action: 'loan.recovery.recorded',
       targetType: 'loan',
