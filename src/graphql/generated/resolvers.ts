@@ -438,7 +438,7 @@ export type CreditSummary = {
   softInquiriesLast6Months: Scalars['Int']['output'];
   /** Sum of the balances of open accounts. */
   totalBalance: Scalars['Money']['output'];
-  /** Worst status reported in the last 24 months, null if nothing adverse or nothing reported. */
+  /** Worst status reported in the last 24 months (CURRENT or PAID when nothing was adverse); null when nothing was reported. */
   worstStatus24Months?: Maybe<AccountStatus>;
 };
 

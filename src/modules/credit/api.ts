@@ -15,6 +15,7 @@ export { insertNotices, type NewNotice } from './notices.js';
 export {
   correctHistory,
   correctMonths,
+  monthCorrections,
   type CorrectionBy,
   type HistoryCorrection,
   type HistoryFix,

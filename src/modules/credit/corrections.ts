@@ -5,11 +5,13 @@
  * checked by the same rules as furnishing.
  */
 import { Decimal } from 'decimal.js';
+import { z } from 'zod';
 import type { Executor } from '../../db/client.js';
 import { correctionMarks } from '../../db/schema/index.js';
-import type { AccountKind, AccountStatus, CorrectionSource } from '../../domain.js';
+import { ACCOUNT_STATUSES, type AccountKind, type AccountStatus, type CorrectionSource } from '../../domain.js';
 import { badInput } from '../../errors.js';
 import { businessDate, monthOf, monthsBetween } from '../../time.js';
+import { isoDate } from '../../validation.js';
 import { findInstitution } from '../institutions/api.js';
 import { checkRecord } from './furnishing.js';
 import { adverseMessage, adverseNoticesFor, insertNotices } from './notices.js';
@@ -19,6 +21,20 @@ import * as store from './store.js';
 type AccountRow = NonNullable<Awaited<ReturnType<typeof store.lockAccount>>>;
 
 /** One month to correct: null removes the month's report. */
+/** The input for corrected months (a dispute's outcome or the furnisher's own correction): null status removes a month's report. */
+export const monthCorrections = z
+  .array(
+    z.object({
+      month: isoDate,
+      status: z
+        .enum(ACCOUNT_STATUSES)
+        .nullish()
+        .transform((v) => v ?? null),
+    }),
+  )
+  .min(1, 'must not be empty')
+  .max(24, 'must be at most 24 months');
+
 export interface MonthFix {
   month: string;
   status: AccountStatus | null;

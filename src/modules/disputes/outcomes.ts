@@ -18,7 +18,15 @@ import { badInput } from '../../errors.js';
 import { businessDate } from '../../time.js';
 import { isoDate, text } from '../../validation.js';
 import type { DomainChange } from '../events/api.js';
-import { correctHistory, correctIdentity, deleteInquiry, deleteRecord, lockRecord, type IdentityFields } from '../credit/api.js';
+import {
+  correctHistory,
+  correctIdentity,
+  monthCorrections,
+  deleteInquiry,
+  deleteRecord,
+  lockRecord,
+  type IdentityFields,
+} from '../credit/api.js';
 import { correctPublicRecord, deletePublicRecord, lockPublicRecord } from '../records/api.js';
 
 const label = z.string().refine((v) => !/[|=]/.test(v), 'must not contain | or =');
@@ -28,20 +36,7 @@ const optional = <T extends z.ZodTypeAny>(t: T) => t.nullish().transform((v) => 
 export const correctionArgs = z.object({
   status: optional(z.enum(ACCOUNT_STATUSES)),
   balance: optional(z.string()),
-  months: optional(
-    z
-      .array(
-        z.object({
-          month: isoDate,
-          status: z
-            .enum(ACCOUNT_STATUSES)
-            .nullish()
-            .transform((v) => v ?? null),
-        }),
-      )
-      .min(1, 'must not be empty')
-      .max(24, 'must be at most 24 months'),
-  ),
+  months: optional(monthCorrections),
   identity: optional(
     z.object({
       name: optional(text(200)),

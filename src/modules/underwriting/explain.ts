@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { STATUS_WORDS } from '../credit/rules.js';
 import type { AccountStatus } from '../../domain.js';
 import type { ProgrammeParameters } from '../parameters/rules.js';
 import type { ReasonCode } from './eligibility.js';
@@ -15,19 +16,7 @@ import type { FactorCode } from './scorecard.js';
 /** 0.078 → 7.80% */
 export const pct = (rate: string | null | undefined) => (rate == null ? '—' : `${new Decimal(rate).mul(100).toFixed(2)}%`);
 
-const STATUS_WORDS: Record<AccountStatus, string> = {
-  CURRENT: '正常',
-  DPD_30: '逾期 30 天以上',
-  DPD_60: '逾期 60 天以上',
-  DPD_90: '逾期 90 天以上',
-  DPD_120: '逾期 120 天以上',
-  DPD_150: '逾期 150 天以上',
-  DPD_180_PLUS: '逾期 180 天以上',
-  PAID: '已结清',
-  CHARGED_OFF: '已核销',
-  CLAIM_PAID_BY_INSURER: '已由保险公司代偿',
-  IN_COLLECTION: '催收中',
-};
+// the same words the borrower's notices use
 export const statusWords = (s: string) => STATUS_WORDS[s as AccountStatus] ?? s;
 
 /** Hard limits: set by the programme, no person may set them aside. */

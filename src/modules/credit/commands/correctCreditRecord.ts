@@ -1,27 +1,15 @@
 import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
-import { ACCOUNT_STATUSES } from '../../../domain.js';
 import { forbidden } from '../../../errors.js';
-import { isoDate, parse, text, uuid } from '../../../validation.js';
+import { parse, text, uuid } from '../../../validation.js';
 import { accountView } from '../accounts.js';
-import { correctHistory } from '../corrections.js';
+import { correctHistory, monthCorrections } from '../corrections.js';
 import { creditPolicy } from '../policy.js';
 import * as store from '../store.js';
 
 const args = z.object({
   recordId: uuid,
-  months: z
-    .array(
-      z.object({
-        month: isoDate,
-        status: z
-          .enum(ACCOUNT_STATUSES)
-          .nullish()
-          .transform((v) => v ?? null),
-      }),
-    )
-    .min(1, 'must not be empty')
-    .max(24, 'must be at most 24 months'),
+  months: monthCorrections,
   reason: text(500),
 });
 

@@ -10,6 +10,7 @@ import { findInstitution } from '../../institutions/api.js';
 import { bump } from '../../metrics/api.js';
 import { applyOverrides, assess, REASON_CODES, type LoanRequest, type Override } from '../../underwriting/api.js';
 import * as decisions from '../decisionStore.js';
+import { reviewRow } from './reviewApplication.js';
 import { humanReviewPolicy, otherReview, reviewPurpose } from '../policy.js';
 import { assertTransition } from '../rules.js';
 import * as store from '../store.js';
@@ -110,21 +111,7 @@ async function overturn(
   // the old decline first: one review in force per role
   await decisions.supersedeReview(tx, old.id, now);
   const review = await store.insertReview(tx, {
-    applicationId: app.id,
-    institutionId: actor.institutionId,
-    reviewerRole: actor.role,
-    decision: 'APPROVE',
-    reasons: [],
-    eligible: decision.eligible,
-    eligibilityReasons: decision.reasons,
-    price: decision.price,
-    score: decision.score.score,
-    grade: decision.score.grade,
-    factors: decision.score.factors,
-    scorecardVersion: decision.score.version,
-    parameterVersion: decision.parameterVersion,
-    reviewedBy: actor.userId,
-    reviewedAt: now,
+    ...reviewRow(app.id, actor, 'APPROVE', [], decision, now),
     overrides,
     humanReviewId: hr.id,
   });

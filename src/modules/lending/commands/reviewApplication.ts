@@ -3,7 +3,7 @@ import { defineCommand } from '../../../command.js';
 import { badInput, conflict } from '../../../errors.js';
 import { parse, text, uuid } from '../../../validation.js';
 import { bump } from '../../metrics/api.js';
-import { assess, type LoanRequest } from '../../underwriting/api.js';
+import { assess, type Assessment, type LoanRequest } from '../../underwriting/api.js';
 import { applicationPolicy, otherReview, ownReview, reviewPurpose } from '../policy.js';
 import { assertTransition } from '../rules.js';
 import * as store from '../store.js';
@@ -47,23 +47,7 @@ export const reviewApplication = defineCommand({
     if (a.decision === 'DECLINE' && decision.eligible && reasons.length === 0) {
       throw badInput('reasons: a decline of an eligible applicant must give reasons', { field: 'reasons' });
     }
-    const review = await store.insertReview(tx, {
-      applicationId: app.id,
-      institutionId: actor.institutionId,
-      reviewerRole: actor.role,
-      decision: a.decision,
-      reasons,
-      eligible: decision.eligible,
-      eligibilityReasons: decision.reasons,
-      price: decision.price,
-      score: decision.score.score,
-      grade: decision.score.grade,
-      factors: decision.score.factors,
-      scorecardVersion: decision.score.version,
-      parameterVersion: decision.parameterVersion,
-      reviewedBy: actor.userId,
-      reviewedAt: now,
-    });
+    const review = await store.insertReview(tx, reviewRow(app.id, actor, a.decision, reasons, decision, now));
     const other = otherReview(actor, reviews);
     const status = a.decision === 'DECLINE' ? 'DECLINED' : other?.decision === 'APPROVE' ? 'APPROVED' : 'SUBMITTED';
     const updated = status === app.status ? app : await store.updateApplication(tx, app.id, { status, decidedAt: now, updatedAt: now });
@@ -86,3 +70,31 @@ export const reviewApplication = defineCommand({
     return updated;
   },
 });
+
+/** An institution's review as stored: its decision and the assessment it saw (decision, price, score, parameter version). */
+export function reviewRow(
+  applicationId: string,
+  actor: { institutionId: string; role: string; userId: string },
+  decision: 'APPROVE' | 'DECLINE',
+  reasons: string[],
+  assessment: Assessment,
+  now: Date,
+) {
+  return {
+    applicationId,
+    institutionId: actor.institutionId,
+    reviewerRole: actor.role,
+    decision,
+    reasons,
+    eligible: assessment.eligible,
+    eligibilityReasons: assessment.reasons,
+    price: assessment.price,
+    score: assessment.score.score,
+    grade: assessment.score.grade,
+    factors: assessment.score.factors,
+    scorecardVersion: assessment.score.version,
+    parameterVersion: assessment.parameterVersion,
+    reviewedBy: actor.userId,
+    reviewedAt: now,
+  };
+}
