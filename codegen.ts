@@ -44,7 +44,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         contextType: '../../context.js#Context',
-        scalars: { Money: 'string', Rate: 'string', Date: 'string', DateTime: 'Date | string' },
+        scalars: { Money: 'string', Rate: 'string', Date: 'string', DateTime: 'Date | string', JSON: 'unknown' },
         mappers: Object.fromEntries(PARENTS.map((t) => [t, `../mappers.js#${t}Parent`])),
         defaultMapper: 'Partial<{T}>',
         resolverTypeWrapperSignature: 'Promise<T> | T',

@@ -96,7 +96,7 @@ export async function ensureMetricsDataset(serverUrl: string, dbName: string, lo
 }
 
 /**
- * What programMetrics would cost without kept aggregates: the same groups (the total, each
+ * What programmeMetrics would cost without kept aggregates: the same groups (the total, each
  * dimension and each pair) straight from the base tables, in one GROUPING SETS scan.
  */
 export const NAIVE_SCAN = `
@@ -126,7 +126,7 @@ export const NAIVE_SCAN = `
     (b.sector, app.bank_id), (b.sector, app.insurer_id), (b.sector, app.month),
     (app.bank_id, app.insurer_id), (app.bank_id, app.month), (app.insurer_id, app.month))`;
 
-const DASHBOARD_QUERY = `query($f: MetricsFilter) { programMetrics(filter: $f) {
+const DASHBOARD_QUERY = `query($f: MetricsFilter) { programmeMetrics(filter: $f) {
   leverage { creditDisbursed governmentMoney ratio }
   funds { premiumSubsidyFund riskCompensationFund subsidyOwed compensationShortfall riskReserves { insurer { id } balance } }
   totals { ...C } monthly { ...C } byCounty { ...C } byCategory { ...C } bySector { ...C }
@@ -175,7 +175,7 @@ export async function benchMetrics(opts: { dbUrl: string; port: number; runs: nu
     for (let i = 0; i < opts.runs; i++) {
       const r = await ask(filters[i % filters.length]);
       api.push(r.ms);
-      if (i === 0) answer = r.body.data.programMetrics;
+      if (i === 0) answer = r.body.data.programmeMetrics;
     }
   } finally {
     await stopProcess(child);

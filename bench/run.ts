@@ -55,13 +55,13 @@ if (values.only !== 'metrics') {
 }
 
 if (values.only !== 'profile') {
-  console.log(`\n## programMetrics over ${fmt(Number(values.loans))} loans`);
+  console.log(`\n## programmeMetrics over ${fmt(Number(values.loans))} loans`);
   const metricsUrl = await ensureMetricsDataset(serverUrl, 'cs_bench_metrics', Number(values.loans), values.fresh!);
   const m = await benchMetrics({ dbUrl: metricsUrl, port: Number(values.port) + 1, runs: 40 });
   console.log('| query | p50 ms | p99 ms | runs |');
   console.log('| --- | --- | --- | --- |');
   console.log(
-    `| programMetrics over HTTP (full dashboard query: kept groups + suppression) | ${m.api.p50.toFixed(1)} | ${m.api.p99.toFixed(1)} | ${m.api.runs} |`,
+    `| programmeMetrics over HTTP (full dashboard query: kept groups + suppression) | ${m.api.p50.toFixed(1)} | ${m.api.p99.toFixed(1)} | ${m.api.runs} |`,
   );
   console.log(`| naive scan: the same groups from the base tables (SQL only) | ${m.naive.p50.toFixed(1)} | – | ${m.naive.runs} |`);
   console.log(`\n  naive / kept groups = ${(m.naive.p50 / m.api.p50).toFixed(1)}× (target ≥ 10×; p50 target < 200 ms)`);

@@ -91,7 +91,7 @@ const PERSONAL_ROOTS = [
 /** Roots that hand out public records: the readers of personal data and the authorities. */
 const PUBLIC_RECORD_ROOTS = ['furnishedPublicRecords'];
 // disputesToAnswer stays signedIn: banks, insurers, authorities and (identity disputes) ADMIN answer them; its policy decides.
-const AGGREGATE_ROOTS = ['programMetrics', 'trialBalance'];
+const AGGREGATE_ROOTS = ['programmeMetrics', 'programMetrics', 'trialBalance'];
 
 type RuleTree = Record<string, Record<string, unknown>>;
 

@@ -72,9 +72,22 @@ export const DateTimeScalar = new GraphQLScalarType({
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
+/** A JSON value, output only (no input takes one): an audit entry's detail as an object, not a string holding JSON. */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (v) => v,
+  parseValue: () => {
+    throw new TypeError('JSON is an output type');
+  },
+  parseLiteral: () => {
+    throw new TypeError('JSON is an output type');
+  },
+});
+
 export const scalarResolvers = {
   Money: MoneyScalar,
   Rate: RateScalar,
   Date: DateScalar,
   DateTime: DateTimeScalar,
+  JSON: JSONScalar,
 };

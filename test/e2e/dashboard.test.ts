@@ -33,7 +33,7 @@ const RESULTS = join(ROOT, 'test-results');
 /** The dashboard's query, as the API contract states it. */
 const QUERY = /* GraphQL */ `
   query Metrics($f: MetricsFilter) {
-    programMetrics(filter: $f) {
+    programmeMetrics(filter: $f) {
       minimumCellSize
       referenceGuaranteeCost
       generatedAt
@@ -419,7 +419,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function apiMetrics(filter: Filter | null): Promise<Metrics> {
-  return ok(await t.gql<{ programMetrics: Metrics }>(govToken, QUERY, { f: filter })).programMetrics;
+  return ok(await t.gql<{ programmeMetrics: Metrics }>(govToken, QUERY, { f: filter })).programmeMetrics;
 }
 
 /** Waits until the page shows the answer for `filter`; fails with the page's error if it shows one. */

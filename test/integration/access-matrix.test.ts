@@ -391,6 +391,8 @@ const OPS: Op[] = [
     doc: RECOVER,
     vars: async (_r, allowed) => ({ l: allowed ? (await claimFixture(), claimedLoan!) : NOWHERE, a: '1.00', k: key() }),
   },
+  { field: 'programmeMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programmeMetrics { totals { suppressed } } }` },
+  // the deprecated spelling, kept for a release
   { field: 'programMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programMetrics { totals { suppressed } } }` },
 ];
 

@@ -43,7 +43,7 @@ describe('auditTrail', () => {
       borrowerId: b.id,
       targetType: 'borrower',
     });
-    expect(JSON.parse(r.entries[0].detail)).toMatchObject({ purpose: 'LOAN_APPLICATION' });
+    expect(r.entries[0].detail).toMatchObject({ purpose: 'LOAN_APPLICATION' });
     expect(r.entries[0].requestId).toBeTruthy();
   });
 

@@ -23,7 +23,7 @@ import {
 } from '../factories.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
 
-const METRICS = `query($f: MetricsFilter) { programMetrics(filter: $f) {
+const METRICS = `query($f: MetricsFilter) { programmeMetrics(filter: $f) {
   minimumCellSize referenceGuaranteeCost
   leverage { creditDisbursed governmentMoney ratio }
   totals { ...C } monthly { ...C } byCounty { ...C } byCategory { ...C } bySector { ...C } byBank { ...C } byInsurer { ...C }
@@ -104,7 +104,7 @@ describe('each metric against the hand-computed data set (k = 2)', () => {
   let m: any;
   beforeAll(async () => {
     await minimumCellSize(2, '2026-07-19T00:00:00.000Z');
-    m = ok(await t.gql(gov.token, METRICS, {})).programMetrics;
+    m = ok(await t.gql(gov.token, METRICS, {})).programmeMetrics;
   });
 
   it('totals', () => {
@@ -163,7 +163,7 @@ describe('each metric against the hand-computed data set (k = 2)', () => {
   });
 
   it('filters to one county, with its own monthly series', async () => {
-    const f = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics;
+    const f = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programmeMetrics;
     expect(f.totals).toMatchObject({ applications: 9, disbursed: '800000.00', claimsPaid: '80000.00', lossRatio: '1.956522' });
     expect(f.byCounty).toHaveLength(1);
     expect(f.leverage).toBeNull();
@@ -171,8 +171,8 @@ describe('each metric against the hand-computed data set (k = 2)', () => {
   });
 
   it('filters to a year of cohorts', async () => {
-    expect(ok(await t.gql(gov.token, METRICS, { f: { year: 2026 } })).programMetrics.totals.disbursed).toBe('1800000.00');
-    const none = ok(await t.gql(gov.token, METRICS, { f: { year: 2025 } })).programMetrics;
+    expect(ok(await t.gql(gov.token, METRICS, { f: { year: 2026 } })).programmeMetrics.totals.disbursed).toBe('1800000.00');
+    const none = ok(await t.gql(gov.token, METRICS, { f: { year: 2025 } })).programmeMetrics;
     expect(none.totals).toMatchObject({ suppressed: false, applications: 0, disbursed: '0.00', averageInterestRate: null });
   });
 
@@ -188,7 +188,7 @@ describe('privacy by construction (k = 5)', () => {
   let m: any;
   beforeAll(async () => {
     await minimumCellSize(5, '2026-07-20T00:00:00.000Z');
-    m = ok(await t.gql(gov.token, METRICS, {})).programMetrics;
+    m = ok(await t.gql(gov.token, METRICS, {})).programmeMetrics;
   });
 
   it('withholds groups of fewer than 5 borrowers: null and flagged', () => {
@@ -198,18 +198,18 @@ describe('privacy by construction (k = 5)', () => {
   });
 
   it('withholds what differencing would reveal: county A (9) and breeding (7, all in A) differ by the 2 retail borrowers', async () => {
-    const countyA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.totals;
-    const breeding = ok(await t.gql(gov.token, METRICS, { f: { sector: 'breeding' } })).programMetrics.totals;
+    const countyA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programmeMetrics.totals;
+    const breeding = ok(await t.gql(gov.token, METRICS, { f: { sector: 'breeding' } })).programmeMetrics.totals;
     expect(countyA.suppressed && breeding.suppressed).toBe(false); // not everything hidden...
     expect(!countyA.suppressed && !breeding.suppressed).toBe(false); // ...but never both published
-    const breedingInA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programMetrics.bySector.find(
+    const breedingInA = ok(await t.gql(gov.token, METRICS, { f: { county: A } })).programmeMetrics.bySector.find(
       (c: any) => c.key === 'breeding',
     );
     if (!countyA.suppressed) expect(breedingInA.suppressed).toBe(true);
   });
 
   it('a narrowing filter to a small group withholds everything in it', async () => {
-    const f = ok(await t.gql(gov.token, METRICS, { f: { sector: 'retail' } })).programMetrics;
+    const f = ok(await t.gql(gov.token, METRICS, { f: { sector: 'retail' } })).programmeMetrics;
     expect(f.totals.suppressed).toBe(true);
     for (const list of [f.monthly, f.byCounty, f.bySector, f.byBank, f.byInsurer]) expect(list.every((c: any) => c.suppressed)).toBe(true);
   });
@@ -224,9 +224,11 @@ describe('privacy by construction (k = 5)', () => {
 
 describe('access', () => {
   it('only government and admin read metrics; no borrower identifier in them', async () => {
+    expect(ok(await t.gql(admin, `{ programmeMetrics { totals { loans } } }`)).programmeMetrics.totals.loans).toBe(14);
+    // the deprecated spelling answers the same, for a release
     expect(ok(await t.gql(admin, `{ programMetrics { totals { loans } } }`)).programMetrics.totals.loans).toBe(14);
     for (const token of [bank.token, insurer.token])
-      expect(codeOf(await t.gql(token, `{ programMetrics { totals { loans } } }`))).toBe('FORBIDDEN');
+      expect(codeOf(await t.gql(token, `{ programmeMetrics { totals { loans } } }`))).toBe('FORBIDDEN');
     const text = JSON.stringify(ok(await t.gql(gov.token, METRICS, {})));
     const ids = await rows<{ id: string }>(t.tdb.db.orm, sql`select id from borrowers`);
     for (const { id } of ids) expect(text).not.toContain(id);

@@ -23,9 +23,9 @@ describe('seed fidelity', () => {
     const m = ok(
       await t.gql(
         gov,
-        `{ programMetrics { leverage { creditDisbursed governmentMoney ratio } totals { suppressed loans borrowersReached disbursed averageFinancingCost savingsVsGuaranteeCompany } } }`,
+        `{ programmeMetrics { leverage { creditDisbursed governmentMoney ratio } totals { suppressed loans borrowersReached disbursed averageFinancingCost savingsVsGuaranteeCompany } } }`,
       ),
-    ).programMetrics;
+    ).programmeMetrics;
     expect(m.leverage).toEqual({ creditDisbursed: '300000000.00', governmentMoney: '10000000.00', ratio: '30.0' });
     expect(m.totals.suppressed).toBe(false);
     // about 2,000 households reached; financing cost well under 10% and about 40% below guarantee companies

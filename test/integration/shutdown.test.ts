@@ -32,7 +32,7 @@ interface Outcome {
 }
 
 function send(agent: http.Agent, url: URL, token: string, id: string): Promise<Outcome> {
-  const body = JSON.stringify({ query: `{ programMetrics { totals { loans disbursed } } }` });
+  const body = JSON.stringify({ query: `{ programmeMetrics { totals { loans disbursed } } }` });
   return new Promise((resolve) => {
     const req = http.request(
       url,
@@ -92,7 +92,7 @@ describe('graceful shutdown', () => {
     // nothing but complete answers or clean refusals: 200 with data, 503 with Retry-After,
     // or a connection the closed listener never accepted (the request never started)
     for (const o of outcomes) {
-      if (o.status === 200) expect(JSON.parse(o.body!).data.programMetrics.totals).toBeTruthy();
+      if (o.status === 200) expect(JSON.parse(o.body!).data.programmeMetrics.totals).toBeTruthy();
       else if (o.status === 503) expect(o.retryAfter).toBe('5');
       else expect(served.has(o.id), `${o.id}: ${o.error ?? o.status}`).toBe(false);
     }

@@ -17,6 +17,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO-8601 instant, e.g. 2026-11-27T08:00:00.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
+  /** Any JSON value (output only): an object, array, string, number, boolean or null. */
+  JSON: { input: unknown; output: unknown; }
   /**
    * Exact amount in CNY, two decimal places, as a string: "300000.00". Inputs take a string or a
    * number with at most two decimals, never negative. Amounts are never floats on this server.
@@ -110,8 +112,8 @@ export type AuditEntry = {
   actorUserId?: Maybe<Scalars['String']['output']>;
   at: Scalars['DateTime']['output'];
   borrowerId?: Maybe<Scalars['ID']['output']>;
-  /** JSON text. */
-  detail?: Maybe<Scalars['String']['output']>;
+  /** What the entry records, as a JSON object. */
+  detail?: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   requestId?: Maybe<Scalars['String']['output']>;
   targetId?: Maybe<Scalars['String']['output']>;
@@ -1498,7 +1500,10 @@ export type Query = {
   overdueDisputes: Array<Dispute>;
   parameterVersions: Array<ProgrammeParameters>;
   policy: Policy;
+  /** @deprecated Use programmeMetrics (one spelling across the API). */
   programMetrics: ProgrammeMetrics;
+  /** Programme aggregates for the finance bureau (GOVERNMENT, ADMIN); small groups withheld. */
+  programmeMetrics: ProgrammeMetrics;
   /** The version in force at asOf (default: now). */
   programmeParameters: ProgrammeParameters;
   /** Eligibility and price from the shared rules (BANK, INSURER with consent; BORROWER on themself). An institution's quote is an inquiry. */
@@ -1605,6 +1610,11 @@ export type QueryPolicyArgs = {
 
 
 export type QueryProgramMetricsArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryProgrammeMetricsArgs = {
   filter?: InputMaybe<MetricsFilter>;
 };
 
@@ -1960,6 +1970,7 @@ export type ResolversTypes = {
   Institution: ResolverTypeWrapper<InstitutionParent>;
   InstitutionKind: ResolverTypeWrapper<Partial<InstitutionKind>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
+  JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   LeagueRow: ResolverTypeWrapper<LeagueRowParent>;
   LedgerEntry: ResolverTypeWrapper<Partial<LedgerEntry>>;
   LedgerFilter: ResolverTypeWrapper<Partial<LedgerFilter>>;
@@ -2074,6 +2085,7 @@ export type ResolversParentTypes = {
   Instalment: InstalmentParent;
   Institution: InstitutionParent;
   Int: Partial<Scalars['Int']['output']>;
+  JSON: Partial<Scalars['JSON']['output']>;
   LeagueRow: LeagueRowParent;
   LedgerEntry: Partial<LedgerEntry>;
   LedgerFilter: Partial<LedgerFilter>;
@@ -2166,7 +2178,7 @@ export type AuditEntryResolvers<ContextType = Context, ParentType extends Resolv
   actorUserId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   borrowerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   targetId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2464,6 +2476,10 @@ export type InstitutionResolvers<ContextType = Context, ParentType extends Resol
   kind?: Resolver<ResolversTypes['InstitutionKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export type LeagueRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LeagueRow'] = ResolversParentTypes['LeagueRow']> = {
   cell?: Resolver<ResolversTypes['MetricCell'], ParentType, ContextType>;
@@ -2772,6 +2788,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   parameterVersions?: Resolver<Array<ResolversTypes['ProgrammeParameters']>, ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   programMetrics?: Resolver<ResolversTypes['ProgrammeMetrics'], ParentType, ContextType, Partial<QueryProgramMetricsArgs>>;
+  programmeMetrics?: Resolver<ResolversTypes['ProgrammeMetrics'], ParentType, ContextType, Partial<QueryProgrammeMetricsArgs>>;
   programmeParameters?: Resolver<ResolversTypes['ProgrammeParameters'], ParentType, ContextType, Partial<QueryProgrammeParametersArgs>>;
   quote?: Resolver<ResolversTypes['Quote'], ParentType, ContextType, RequireFields<QueryQuoteArgs, 'input'>>;
   trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType>;
@@ -2918,6 +2935,7 @@ export type Resolvers<ContextType = Context> = {
   InquiryRecord?: InquiryRecordResolvers<ContextType>;
   Instalment?: InstalmentResolvers<ContextType>;
   Institution?: InstitutionResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   LeagueRow?: LeagueRowResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerTransaction?: LedgerTransactionResolvers<ContextType>;

@@ -19,8 +19,8 @@ const auditArgs = z.object({
     .nullish(),
 });
 
-/** An entry as the trail shows it: the detail as JSON text. */
-export type AuditEntryView = Omit<AuditRow, 'detail'> & { detail: string | null };
+/** An entry as the trail shows it. */
+export type AuditEntryView = AuditRow;
 
 /** The trail, newest first, filtered and paged; reading it is itself recorded. */
 export async function auditTrail(ctx: Context, args: unknown) {
@@ -42,7 +42,7 @@ export async function auditTrail(ctx: Context, args: unknown) {
   // Reading the trail is itself an access worth recording.
   await appendAudit(ctx.db.orm, ctx, { action: 'audit.read', detail: { filter: f, count: entries.length } });
   return {
-    entries: entries.map((e): AuditEntryView => ({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) })),
+    entries,
     pageInfo: { hasNextPage: rows.length > a.first, endCursor: entries.length ? encodeCursor(entries[entries.length - 1].id) : null },
   };
 }

@@ -4,7 +4,8 @@ import * as service from './service.js';
 
 export const resolvers: Resolvers = {
   Query: {
-    programMetrics: (_, args, ctx) => service.programMetrics(ctx, args),
+    programmeMetrics: (_, args, ctx) => service.programmeMetrics(ctx, args),
+    programMetrics: (_, args, ctx) => service.programmeMetrics(ctx, args),
   },
   LeagueRow: {
     institution: (r, _, ctx) => institutionOf(ctx, r.institutionId),

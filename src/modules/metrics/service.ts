@@ -75,8 +75,8 @@ export interface LeagueRowView {
  * year (or all years) and at most one dimension, all read from the kept groups, with small groups
  * withheld consistently across every table (see suppression.ts).
  */
-export async function programMetrics(ctx: Context, args: { filter?: unknown }) {
-  metricsPolicy.gate(ctx, 'programMetrics');
+export async function programmeMetrics(ctx: Context, args: { filter?: unknown }) {
+  metricsPolicy.gate(ctx, 'programmeMetrics');
   const f = parse(filterSchema, args.filter, 'filter') ?? {};
   const year = f.year ?? undefined;
   const chosen: Condition[] = [];

@@ -5,7 +5,7 @@ import { state } from './state.js';
 const ENDPOINT = '/graphql';
 
 export const QUERY = `query Metrics($f: MetricsFilter) {
-  programMetrics(filter: $f) {
+  programmeMetrics(filter: $f) {
     minimumCellSize referenceGuaranteeCost generatedAt
     leverage { creditDisbursed governmentMoney ratio }
     funds { premiumSubsidyFund riskCompensationFund subsidyOwed compensationShortfall riskReserves { insurer { id name } balance } }

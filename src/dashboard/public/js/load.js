@@ -17,10 +17,11 @@ export async function load() {
   try {
     const data = await gql(QUERY, { f: Object.keys(filter).length ? filter : null });
     if (seq !== state.seq) return;
-    if (!data.programMetrics) throw new ApiError([{ message: 'programMetrics returned no data', extensions: { code: 'NO_DATA' } }], 200);
+    if (!data.programmeMetrics)
+      throw new ApiError([{ message: 'programmeMetrics returned no data', extensions: { code: 'NO_DATA' } }], 200);
     hideError();
-    if (!state.optionsLoaded && Object.keys(filter).length === 0) populateOptions(data.programMetrics, data.institutions);
-    render(data.programMetrics, filter);
+    if (!state.optionsLoaded && Object.keys(filter).length === 0) populateOptions(data.programmeMetrics, data.institutions);
+    render(data.programmeMetrics, filter);
     $('status').textContent = '已更新 Up to date';
     document.body.dataset.filter = JSON.stringify(filter);
     document.body.dataset.state = 'ready';

@@ -1,6 +1,6 @@
 /* Programme dashboard for the finance bureau. Plain browser JavaScript (ES modules), no build step.
  *
- * Every figure comes from one GraphQL query (programMetrics + institutions) sent with the
+ * Every figure comes from one GraphQL query (programmeMetrics + institutions) sent with the
  * signed-in user's token. Every displayed number carries a data-testid and its raw API value in
  * data-value, so a test (or an auditor) can compare the page with the API. No innerHTML: text
  * from the API is only ever set with textContent.
