@@ -11,6 +11,8 @@ export interface ServerProcess {
   logs: Record<string, unknown>[];
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Every line the server printed on stdout so far, logs included (the start-up banner, the printed tokens). */
+  output: string[];
 }
 
 /**
@@ -22,6 +24,8 @@ export async function startServer(
     databaseUrl?: string;
     env?: Record<string, string>;
     /** node arguments; the TypeScript source through tsx by default */ args?: string[];
+    /** No JWT_SECRET: the server signs with the development secret and prints its tokens, as `npm start` does. */
+    devTokens?: boolean;
   } = {},
 ): Promise<ServerProcess> {
   const env: Record<string, string> = {
@@ -35,10 +39,12 @@ export async function startServer(
     ...opts.env,
   };
   delete env.DATABASE_URL;
+  if (opts.devTokens) delete env.JWT_SECRET;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else env.DATA_DIR = mkdtempSync(path.join(tmpdir(), 'cs-server-'));
   const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
+  const output: string[] = [];
   let out = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -48,6 +54,7 @@ export async function startServer(
       while ((nl = out.indexOf('\n')) >= 0) {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
+        output.push(line);
         if (line.startsWith('{')) {
           try {
             logs.push(JSON.parse(line) as Record<string, unknown>);
@@ -63,5 +70,5 @@ export async function startServer(
     child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
     void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready`)));
   });
-  return { child, url, logs, exited };
+  return { child, url, logs, exited, output };
 }
