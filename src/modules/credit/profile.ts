@@ -57,6 +57,7 @@ export interface ProfileRow {
   accounts: AccountView[] | null;
   next_key: string | null;
   facts: AccountFact[] | null;
+  inquiry_facts: InquiryFact[] | null;
   summary: { accounts: number; openAccounts: number; totalBalance: string; worstRank: number | null; disputedAccounts: number };
   inquiries: InquiryView[] | null;
   inquiry_counts: { hard: number; soft: number };
@@ -215,6 +216,26 @@ const factsOf = sql`(select json_agg(json_build_object(
           'disputed', od.id is not null, 'unverifiable', uv.id is not null))
         from vis v left join od on od.account_id = v.id left join uv on uv.account_id = v.id)`;
 
+/** A hard inquiry as a decision weighs it. */
+export interface InquiryFact {
+  institutionId: string | null;
+  purpose: InquiryPurpose;
+  inquiredAt: string;
+  disputed: boolean;
+}
+
+/**
+ * Every hard inquiry since the inquiry window began, however many reads the file has had: the
+ * score counts them, and the profile's list of inquiries is capped at 100 (soft ones included).
+ */
+const hardInquiryFactsOf = (p: ProfileRead) => sql`(select json_agg(json_build_object(
+          'institutionId', q.institution_id, 'purpose', q.purpose, 'inquiredAt', ${iso(sql`q.inquired_at`)},
+          'disputed', exists (select 1 from disputes d where d.inquiry_id = q.id and d.status = 'OPEN')))
+        from inquiries q where q.borrower_id = ${p.borrowerId}::uuid and q.deleted_at is null
+          and q.purpose in (${list(HARD_INQUIRY_PURPOSES)})
+          and q.inquired_at >= ${p.inquiryWindowStart.toISOString()}::timestamptz and q.inquired_at <= ${p.now.toISOString()}::timestamptz
+          and exists (select 1 from ok))`;
+
 const statementJson = sql`json_build_object('id', s.id, 'recordId', s.account_id, 'publicRecordId', s.public_record_id, 'text', s.body,
           'createdAt', ${iso(sql`s.created_at`)}, 'withdrawnAt', ${iso(sql`s.withdrawn_at`)})`;
 
@@ -259,6 +280,7 @@ export function profileStatement(p: ProfileRead): SQL {
       (select concat_ws('|', v.rank, v.opened_on, v.id) from pg v
         where v.rn = ${p.page.limit}::int and exists (select 1 from pg where rn > ${p.page.limit}::int)) as next_key,
       ${p.withFacts ? factsOf : sql`null::json`} as facts,
+      ${p.withFacts ? hardInquiryFactsOf(p) : sql`null::json`} as inquiry_facts,
       (select json_build_object('accounts', count(*), 'openAccounts', count(*) filter (where v.open),
           'totalBalance', coalesce(sum(v.balance) filter (where v.open), 0)::numeric(18,2)::text,
           'worstRank', ${worstRank(p)}, 'disputedAccounts', count(od.id))

@@ -14,6 +14,7 @@ import {
   readProfile,
   WORST_ORDER,
   type AccountFact,
+  type InquiryFact,
   type InquiryView,
   type PageKey,
   type ProfileRead,
@@ -71,6 +72,8 @@ export interface ProfileData extends ProfileView {
    * eligibility and scoring rest on. A decision must see the whole file, not a page.
    */
   facts: AccountFact[];
+  /** Every hard inquiry in the inquiry window (the displayed list is capped at 100, soft ones included). */
+  hardInquiries: InquiryFact[];
 }
 
 const KEY = /^([0-2])\|(\d{4}-\d{2}-\d{2})\|([0-9a-f-]{36})$/;
@@ -165,7 +168,7 @@ async function read(ctx: Context, borrowerId: string, reader: Reader, page: Prof
  */
 export async function readProfileFor(ctx: Context, borrowerId: string, reader: Reader, tx?: Executor): Promise<ProfileData | null> {
   const r = await read(ctx, borrowerId, reader, { limit: DEFAULT_ACCOUNT_LIMIT }, true, tx);
-  return r && { ...r.view, facts: r.row.facts ?? [] };
+  return r && { ...r.view, facts: r.row.facts ?? [], hardInquiries: r.row.inquiry_facts ?? [] };
 }
 
 const accountPageArgs = {

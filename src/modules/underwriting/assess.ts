@@ -43,7 +43,7 @@ export const loanRequestSchema = z.object({
  * its public records and its inquiries. A record is disputed while a dispute of it is open,
  * unverifiable once one ended UNVERIFIABLE (its objection shows).
  */
-export function ruleFacts(profile: Pick<ProfileData, 'facts' | 'publicRecords' | 'inquiries'>): {
+export function ruleFacts(profile: Pick<ProfileData, 'facts' | 'publicRecords' | 'hardInquiries'>): {
   accounts: (ScoredAccount & EligibilityAccount)[];
   publicRecords: EligibilityPublicRecord[];
   inquiries: ScoredInquiry[];
@@ -57,12 +57,8 @@ export function ruleFacts(profile: Pick<ProfileData, 'facts' | 'publicRecords' |
       disputed: r.disputed,
       unverifiable: r.objection !== null,
     })),
-    inquiries: profile.inquiries.map((q) => ({
-      institutionId: q.institution?.id ?? null,
-      purpose: q.purpose,
-      inquiredAt: q.inquiredAt,
-      disputed: q.disputed,
-    })),
+    // every hard inquiry of the window, not the displayed list (capped at 100, soft ones included)
+    inquiries: profile.hardInquiries,
   };
 }
 
