@@ -534,6 +534,10 @@ describe('dashboard (end to end in Chromium)', () => {
       expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     }
     expect((await rawRequest('GET', '/dashboard/vendor/chart.umd.js')).body).toMatch(/Chart\.js v4\./);
+    // the programme's own name: 小额贷款保证保险 in Zhangjiakou, not the national 创业担保贷款 scheme
+    const page = (await rawRequest('GET', '/dashboard')).body;
+    expect(page).toMatch(/<h1>张家口市小额贷款保证保险项目监测看板<\/h1>/);
+    expect(page).not.toContain('创业担保贷款');
     for (const path of [
       '/dashboard/../package.json',
       '/dashboard/..%2f..%2fpackage.json',
