@@ -32,3 +32,4 @@ export const lockRecord = (tx: Executor, id: string): Promise<CreditRecord | und
 /** Take a record out of every profile (a dispute's DELETED outcome); the row stays for the audit trail. */
 export const deleteRecord = (tx: Executor, ctx: Pick<Context, 'now'>, record: CreditRecord) =>
   store.updateAccount(tx, record.id, { deletedAt: ctx.now, updatedAt: ctx.now });
+export type { ObjectionView, StatementView } from './annotations.js';

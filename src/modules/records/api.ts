@@ -11,7 +11,8 @@ import { businessDate, isValidDate } from '../../time.js';
 import { visibleRecords } from './rules.js';
 import * as store from './store.js';
 
-export type { PublicRecordView, ObjectionView, StatementView as PublicRecordStatementView } from './store.js';
+export type { PublicRecordView, StatementView as PublicRecordStatementView } from './store.js';
+export type { ObjectionView } from '../credit/api.js';
 export { isDishonestDebtorListing, shownUntil, visibleRecords } from './rules.js';
 
 /**

@@ -2,28 +2,14 @@ import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type Executor } from '../../db/client.js';
 import { borrowers, publicRecords } from '../../db/schema/index.js';
 import type { AuthorityKind, PublicRecordKind, PublicRecordStatus } from '../../domain.js';
+import type { ObjectionView, StatementView as CreditStatementView } from '../credit/api.js';
 import { shownUntil } from './rules.js';
 
 export type PublicRecordRow = typeof publicRecords.$inferSelect;
 export type NewPublicRecordRow = typeof publicRecords.$inferInsert;
 
-/** The borrower's objection that could not be verified (the latest UNVERIFIABLE dispute of the record). */
-export interface ObjectionView {
-  disputeId: string;
-  statement: string;
-  checkNote: string;
-  recordedAt: string;
-}
-
-/** 本人声明 on a public record, as the PersonalStatement type shows it. */
-export interface StatementView {
-  id: string;
-  recordId: null;
-  publicRecordId: string;
-  text: string;
-  createdAt: string;
-  withdrawnAt: null;
-}
+/** 本人声明 on a public record: the credit file's statement, attached to a public record and in force. */
+export type StatementView = CreditStatementView & { recordId: null; publicRecordId: string; withdrawnAt: null };
 
 /** A public record with its provenance and what is attached to it (dates as strings, money as a decimal string). */
 export interface PublicRecordView {

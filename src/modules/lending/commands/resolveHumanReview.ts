@@ -8,10 +8,10 @@ import { parse, text, uuid } from '../../../validation.js';
 import { insertNotices } from '../../credit/api.js';
 import { findInstitution } from '../../institutions/api.js';
 import { bump } from '../../metrics/api.js';
-import { applyOverrides, assess, REASON_CODES, type LoanRequest, type Override } from '../../underwriting/api.js';
+import { applyOverrides, REASON_CODES, type Override } from '../../underwriting/api.js';
 import * as decisions from '../decisionStore.js';
-import { reviewRow } from './reviewApplication.js';
-import { humanReviewPolicy, otherReview, reviewPurpose } from '../policy.js';
+import { assessForReview, reviewRow } from './reviewApplication.js';
+import { humanReviewPolicy, otherReview } from '../policy.js';
 import { assertTransition } from '../rules.js';
 import * as store from '../store.js';
 
@@ -99,14 +99,7 @@ async function overturn(
   const other = otherReview(actor, await store.reviewsOf(tx, [app.id]));
   const status = other?.decision === 'APPROVE' ? 'APPROVED' : 'SUBMITTED';
   assertTransition('Application', app.status, status, 'overturn the decline');
-  const request: LoanRequest = {
-    amount: app.amount,
-    termYears: app.termYears,
-    interestRate: app.interestRate,
-    repaymentMethod: app.repaymentMethod as LoanRequest['repaymentMethod'],
-  };
-  const reader = { institutionId: actor.institutionId, purpose: reviewPurpose(actor) };
-  const decision = await assess(ctx, app.borrowerId, request, reader, { excludeApplicationId: app.id, tx });
+  const decision = await assessForReview(ctx, tx, app, actor);
   const overrides = applyOverrides(decision.reasons, a.overrides ?? []);
   // the old decline first: one review in force per role
   await decisions.supersedeReview(tx, old.id, now);

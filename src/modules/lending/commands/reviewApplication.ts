@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { ActorOf } from '../../../auth/actor.js';
+import type { Context } from '../../../context.js';
+import type { Tx } from '../../../db/client.js';
 import { defineCommand } from '../../../command.js';
 import { badInput, conflict } from '../../../errors.js';
 import { parse, text, uuid } from '../../../validation.js';
@@ -7,6 +10,7 @@ import { assess, type Assessment, type LoanRequest } from '../../underwriting/ap
 import { applicationPolicy, otherReview, ownReview, reviewPurpose } from '../policy.js';
 import { assertTransition } from '../rules.js';
 import * as store from '../store.js';
+import type { ApplicationRow } from '../store.js';
 
 const reviewArgs = z.object({
   id: uuid,
@@ -29,14 +33,7 @@ export const reviewApplication = defineCommand({
     const reviews = await store.reviewsOf(tx, [app.id]);
     const mine = ownReview(actor, reviews);
     if (mine) throw conflict(`Your institution already reviewed this application (${mine.decision})`, { currentState: app.status });
-    const request: LoanRequest = {
-      amount: app.amount,
-      termYears: app.termYears,
-      interestRate: app.interestRate,
-      repaymentMethod: app.repaymentMethod as LoanRequest['repaymentMethod'],
-    };
-    const reader = { institutionId: actor.institutionId, purpose: reviewPurpose(actor) };
-    const decision = await assess(ctx, app.borrowerId, request, reader, { excludeApplicationId: app.id, tx });
+    const decision = await assessForReview(ctx, tx, app, actor);
     if (a.decision === 'APPROVE' && !decision.eligible) {
       throw conflict(`Cannot approve: not eligible under parameter version ${decision.parameterVersion}`, {
         reasons: decision.reasons.map((r) => r.code),
@@ -97,4 +94,16 @@ export function reviewRow(
     reviewedBy: actor.userId,
     reviewedAt: now,
   };
+}
+
+/** The reviewing institution's assessment of an application: its terms, read under the institution's review consent (an inquiry). */
+export function assessForReview(ctx: Context, tx: Tx, app: ApplicationRow, actor: ActorOf<'BANK' | 'INSURER'>) {
+  const request: LoanRequest = {
+    amount: app.amount,
+    termYears: app.termYears,
+    interestRate: app.interestRate,
+    repaymentMethod: app.repaymentMethod as LoanRequest['repaymentMethod'],
+  };
+  const reader = { institutionId: actor.institutionId, purpose: reviewPurpose(actor) };
+  return assess(ctx, app.borrowerId, request, reader, { excludeApplicationId: app.id, tx });
 }
