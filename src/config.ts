@@ -29,6 +29,10 @@ const schema = z
     JWT_JWKS_URL: z.string().url().optional(),
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
+    /** The dashboard's sign-in through the finance bureau's OpenID provider (authorization code + PKCE). */
+    DASHBOARD_OIDC_ISSUER: z.string().url().optional(),
+    DASHBOARD_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    DASHBOARD_OIDC_SCOPE: z.string().optional(),
     NATIONAL_ID_PEPPER: z.string().min(16).optional(),
     // unset: 'auto' in development and test, 'off' in production (demo data only on explicit opt-in)
     DEMO_DATA: z.enum(['auto', 'off']).optional(),
@@ -47,6 +51,9 @@ const schema = z
     RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   })
   .superRefine((env, ctx) => {
+    if (!!env.DASHBOARD_OIDC_ISSUER !== !!env.DASHBOARD_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', message: 'DASHBOARD_OIDC_ISSUER and DASHBOARD_OIDC_CLIENT_ID go together' });
+    }
     if (env.JWT_JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
       ctx.addIssue({ code: 'custom', message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE' });
     }
@@ -92,6 +99,8 @@ export interface Config {
   shutdownGraceMs: number;
   rateLimits: { perActorPerMinute: number; perIpPerMinute: number };
   tracing: TracingConfig;
+  /** The dashboard's OpenID provider, when configured. */
+  dashboardOidc: { issuer: string; clientId: string; scope?: string } | null;
 }
 
 export interface TracingConfig {
@@ -154,6 +163,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     rateLimits: { perActorPerMinute: e.RATE_LIMIT_ACTOR_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
     tracing: tracingFrom(e),
+    dashboardOidc:
+      e.DASHBOARD_OIDC_ISSUER && e.DASHBOARD_OIDC_CLIENT_ID
+        ? { issuer: e.DASHBOARD_OIDC_ISSUER, clientId: e.DASHBOARD_OIDC_CLIENT_ID, scope: e.DASHBOARD_OIDC_SCOPE }
+        : null,
   };
 }
 

@@ -10,7 +10,7 @@ import { createHttpServer, listen } from './http/server.js';
 import { Lifecycle } from './http/lifecycle.js';
 import { createLogger } from './logger.js';
 import { scheduleAgeing } from './modules/lending/ageing.js';
-import { dashboardRoute } from './dashboard/route.js';
+import { createDashboardRoute, offersDemoIdentities } from './dashboard/route.js';
 import { graphiqlRoute } from './http/graphiql.js';
 
 // start: config → db → migrate → (demo data) → HTTP server
@@ -41,7 +41,8 @@ const pruneRateLimits = setInterval(() => {
 }, 600_000);
 pruneRateLimits.unref();
 const lifecycle = new Lifecycle();
-const server = createHttpServer(app, [dashboardRoute, graphiqlRoute(config.production)], lifecycle);
+const dashboard = createDashboardRoute(app, { oidc: config.dashboardOidc ?? undefined });
+const server = createHttpServer(app, [dashboard, graphiqlRoute(config.production)], lifecycle);
 const port = await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} is in use: set PORT to another port.` : `Cannot listen: ${err.message}`);
   process.exit(1);
@@ -51,7 +52,11 @@ const url = `http://localhost:${port}/graphql`;
 const lines = [
   `\nCredit-information platform ready in ${Date.now() - started} ms (${db.driver}).`,
   `GraphQL:   ${url}`,
-  `Dashboard: http://localhost:${port}/dashboard  (paste the GOVERNMENT token)`,
+  `Dashboard: http://localhost:${port}/dashboard  (${[
+    ...(config.dashboardOidc ? ['sign in with the OpenID provider'] : []),
+    ...(offersDemoIdentities(config) ? ['pick a demo identity'] : []),
+    'paste a GOVERNMENT token',
+  ].join(', or ')})`,
   ...(config.production ? [] : [`GraphiQL:  http://localhost:${port}/graphiql  (offline IDE; put a token in its Headers tab)`]),
 ];
 if (config.jwt.mode === 'hs256' && config.jwt.isDevSecret) {

@@ -1,9 +1,15 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { openDatabase } from '../../src/db/client.js';
+import { createHttpServer, listen } from '../../src/http/server.js';
 import { institution } from '../factories.js';
 import { codeOf, TEST_SECRET, testConfig, useTestApp, type TestApp } from '../helpers/app.js';
 
@@ -76,25 +82,108 @@ describe('production keys from a JWKS endpoint', () => {
 });
 
 describe('npm run token', () => {
-  it('prints a development token the server accepts', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'INSURER', '--inst', 'bashang-insurance'],
-      {
-        env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test' },
+  // the script as `npm run token` runs it, without npx: node with the tsx loader
+  const run = (args: string[], env: Record<string, string | undefined>) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: undefined, JWT_SECRET: TEST_SECRET, NODE_ENV: 'test', ...env },
+    });
+  const refusal = async (p: Promise<unknown>) => {
+    const err = (await p.then(
+      () => {
+        throw new Error('the script printed a token');
       },
-    );
+      (e: unknown) => e,
+    )) as { code: number; stdout: string; stderr: string };
+    expect(err.stdout, 'no token printed').toBe('');
+    expect(err.stderr.trim().split('\n'), 'one line').toHaveLength(1);
+    return err;
+  };
+  let http: Server;
+  let viaServer: Record<string, string>;
+  const empty = mkdtempSync(path.join(tmpdir(), 'cs-token-none-'));
+
+  beforeAll(async () => {
+    http = createHttpServer(t.app);
+    const port = await listen(http, 0, '127.0.0.1');
+    // a running server on the configured port answers for its database; the data directory is never opened under it
+    viaServer = { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: empty };
+  });
+  afterAll(async () => {
+    http.closeAllConnections();
+    await new Promise<void>((r) => http.close(() => r()));
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('prints a development token the server accepts', async () => {
+    const { stdout } = await run(['--role', 'INSURER', '--inst', 'bashang-insurance'], viaServer);
     const r = await t.gql(stdout.trim(), `{ me { role userId } }`);
     expect(r.data.me).toEqual({ role: 'INSURER', userId: 'bashang-insurance-user' });
   });
 
   it('refuses a role without its required claim', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/scripts/token.ts', '--role', 'BORROWER'], {
-      env: { ...process.env, JWT_SECRET: TEST_SECRET },
-    });
-    await expect(run).rejects.toMatchObject({ code: 2 });
+    const err = await refusal(run(['--role', 'BORROWER'], viaServer));
+    expect(err.code).toBe(2);
+  });
+
+  it('refuses an institution that does not exist, or is of another kind, in one line naming the ones that do', async () => {
+    const [ghost, wrongKind] = await Promise.all([
+      refusal(run(['--role', 'BANK', '--inst', 'no-such-bank'], viaServer)),
+      refusal(run(['--role', 'BANK', '--inst', 'bashang-insurance'], viaServer)),
+    ]);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/no institution "no-such-bank" in the database; BANK institutions: .*some-bank/);
+    expect(wrongKind.code).toBe(1);
+    expect(wrongKind.stderr).toMatch(/"bashang-insurance" is an institution of kind INSURER, not BANK/);
+  });
+
+  it("reads the mode's database itself when no server answers", async () => {
+    const closed = { HOST: '127.0.0.1', PORT: String(await closedPort()) };
+    let env: Record<string, string>;
+    let dir: string | undefined;
+    if (t.tdb.url) {
+      env = { ...closed, DATABASE_URL: t.tdb.url, DATA_DIR: empty };
+    } else {
+      // embedded: a data directory of its own, migrated, with the one bank the test needs
+      dir = mkdtempSync(path.join(tmpdir(), 'cs-token-data-'));
+      const db = await openDatabase({ dataDir: path.join(dir, 'pglite'), loadDataDir: new Blob([readFileSync(inject('pgliteImage'))]) });
+      await db.orm.execute(sql`insert into institutions (id, kind, name) values ('some-bank', 'BANK', 'A bank')`);
+      await db.close();
+      env = { ...closed, DATA_DIR: dir };
+    }
+    try {
+      const [good, ghost] = await Promise.all([
+        run(['--role', 'BANK', '--inst', 'some-bank'], env),
+        refusal(run(['--role', 'BANK', '--inst', 'no-such-bank'], env)),
+      ]);
+      const r = await t.gql(good.stdout.trim(), `{ me { role institution { id } } }`);
+      expect(r.data.me).toEqual({ role: 'BANK', institution: { id: 'some-bank' } });
+      expect(ghost.code).toBe(1);
+      expect(ghost.stderr).toMatch(/no institution "no-such-bank"/);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so in one line when there is no database at all', async () => {
+    const err = await refusal(
+      run(['--role', 'GOVERNMENT', '--inst', 'zjk-finance-bureau'], {
+        HOST: '127.0.0.1',
+        PORT: String(await closedPort()),
+        DATA_DIR: empty,
+      }),
+    );
+    expect(err.code).toBe(1);
+    expect(err.stderr).toMatch(/no database at .* and no server on port \d+: run npm start first/);
   });
 });
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  const port = await listen(s, 0, '127.0.0.1');
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
 
 describe('tokens must name someone who exists', () => {
   it('refuses a ghost institution, a wrong-kind institution and a ghost borrower with UNAUTHENTICATED', async () => {

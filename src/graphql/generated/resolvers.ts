@@ -614,11 +614,49 @@ export type FundKind =
   /** 风险补偿专项资金 */
   | 'RISK_COMPENSATION';
 
+/**
+ * How long the risk-compensation fund lasts at the programme's current default rate, a steady-state
+ * estimate for the whole programme whatever the filter: each month's credit defaults at the default
+ * rate; the insurer pays its share of a default; the fund compensates the insurer its ratio of that
+ * (per-loan quotas and recoveries left out, so the demand is if anything overstated).
+ */
+export type FundRunway = {
+  __typename?: 'FundRunway';
+  /** The share of the insurer's loss the fund compensates, from the parameters in force. */
+  compensationRatio: Scalars['Rate']['output'];
+  /** The programme's default rate, all cohorts: defaults ÷ loans. */
+  defaultRate?: Maybe<Scalars['Rate']['output']>;
+  /** The risk-compensation fund's balance now. */
+  fundBalance: Scalars['Money']['output'];
+  /** The insurer's share of a default's principal (先行拨付), from the parameters in force. */
+  insurerShare: Scalars['Rate']['output'];
+  /** Average credit disbursed a month: all credit disbursed ÷ the months from `since` to today. */
+  monthlyCredit: Scalars['Money']['output'];
+  /** monthlyCredit × defaultRate × insurerShare × compensationRatio */
+  monthlyDemand?: Maybe<Scalars['Money']['output']>;
+  /** fundBalance ÷ monthlyDemand, one decimal; null when there is no demand at the current default rate. */
+  months?: Maybe<Scalars['String']['output']>;
+  /** The programme's first day: its first fund deposit, else the first day of its first cohort month. */
+  since: Scalars['Date']['output'];
+};
+
 export type FurnishResult = {
   __typename?: 'FurnishResult';
   accounts: Array<CreditAccount>;
   created: Scalars['Int']['output'];
   updated: Scalars['Int']['output'];
+};
+
+/** Government money paid into the two funds up to a day (the day `through`), each fund apart. */
+export type GovernmentMoney = {
+  __typename?: 'GovernmentMoney';
+  /** 保险保费补贴资金: paid into the premium-subsidy fund. */
+  premiumSubsidy: Scalars['Money']['output'];
+  /** 风险补偿专项资金: paid into the risk-compensation fund. */
+  riskCompensation: Scalars['Money']['output'];
+  /** The last business day counted: the end of the filtered year, or today. */
+  through: Scalars['Date']['output'];
+  total: Scalars['Money']['output'];
 };
 
 export type Grade =
@@ -782,7 +820,11 @@ export type LedgerTransactionKind =
   | 'RISK_COMPENSATION'
   | 'RISK_RESERVE';
 
-/** Credit disbursed ÷ government money put into the two funds over the same period. */
+/**
+ * Credit disbursed ÷ government money paid into the two funds. All years: all credit over all the
+ * money. A year: that year's credit over the money paid in up to the end of that year (the funds
+ * are capital that keeps working, so a year's lending stands on everything paid in by then).
+ */
 export type Leverage = {
   __typename?: 'Leverage';
   creditDisbursed: Scalars['Money']['output'];
@@ -904,6 +946,15 @@ export type MetricsFilter = {
   sector?: InputMaybe<Scalars['String']['input']>;
   /** A calendar year of application cohorts; all years when absent. */
   year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The days the figures cover. A first or last month of the monthly series that they cut short is partial. */
+export type MetricsPeriod = {
+  __typename?: 'MetricsPeriod';
+  /** The programme's first day (its first fund deposit), or the filtered year's first day if later; null before any deposit. */
+  from?: Maybe<Scalars['Date']['output']>;
+  /** Today, or the filtered year's last day if earlier. */
+  to: Scalars['Date']['output'];
 };
 
 export type MonthCorrectionInput = {
@@ -1332,19 +1383,31 @@ export type Price = {
 
 export type ProgrammeMetrics = {
   __typename?: 'ProgrammeMetrics';
+  /** Banks ranked by credit disbursed, withheld rows last: the disbursed column adds up to the programme's. */
+  bankLeague: Array<LeagueRow>;
   byBank: Array<MetricCell>;
   byCategory: Array<MetricCell>;
   byCounty: Array<MetricCell>;
   byInsurer: Array<MetricCell>;
   bySector: Array<MetricCell>;
+  /** Null when the programme's totals are withheld. */
+  fundRunway?: Maybe<FundRunway>;
   /** Current balances, whatever the filter. */
   funds: FundBalances;
   generatedAt: Scalars['DateTime']['output'];
-  /** Banks and insurers ranked by credit disbursed; withheld rows last. */
+  /** Government money paid into each fund up to the end of the period (the filtered year, or today), whatever the dimension filter. */
+  governmentMoney: GovernmentMoney;
+  /** Insurers ranked by credit disbursed, withheld rows last: the disbursed column adds up to the programme's. */
+  insurerLeague: Array<LeagueRow>;
+  /**
+   * Banks and insurers ranked by credit disbursed; withheld rows last.
+   * @deprecated Ranks banks and insurers together, so its disbursed column adds up to twice the programme: use bankLeague and insurerLeague.
+   */
   leagueTable: Array<LeagueRow>;
   leverage?: Maybe<Leverage>;
   minimumCellSize: Scalars['Int']['output'];
   monthly: Array<MetricCell>;
+  period: MetricsPeriod;
   referenceGuaranteeCost: Scalars['Rate']['output'];
   totals: MetricCell;
 };
@@ -1954,7 +2017,9 @@ export type ResolversTypes = {
   FundBalances: ResolverTypeWrapper<Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversTypes['RiskReserve']> }>>;
   FundDeposit: ResolverTypeWrapper<Partial<FundDeposit>>;
   FundKind: ResolverTypeWrapper<Partial<FundKind>>;
+  FundRunway: ResolverTypeWrapper<Partial<FundRunway>>;
   FurnishResult: ResolverTypeWrapper<Partial<Omit<FurnishResult, 'accounts'> & { accounts: Array<ResolversTypes['CreditAccount']> }>>;
+  GovernmentMoney: ResolverTypeWrapper<Partial<GovernmentMoney>>;
   Grade: ResolverTypeWrapper<Partial<Grade>>;
   GradeMultiplier: ResolverTypeWrapper<Partial<GradeMultiplier>>;
   GradeMultiplierInput: ResolverTypeWrapper<Partial<GradeMultiplierInput>>;
@@ -1985,6 +2050,7 @@ export type ResolversTypes = {
   Me: ResolverTypeWrapper<MeParent>;
   MetricCell: ResolverTypeWrapper<Partial<MetricCell>>;
   MetricsFilter: ResolverTypeWrapper<Partial<MetricsFilter>>;
+  MetricsPeriod: ResolverTypeWrapper<Partial<MetricsPeriod>>;
   Money: ResolverTypeWrapper<Partial<Scalars['Money']['output']>>;
   MonthCorrectionInput: ResolverTypeWrapper<Partial<MonthCorrectionInput>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -2000,7 +2066,7 @@ export type ResolversTypes = {
   Policy: ResolverTypeWrapper<PolicyParent>;
   PolicyStatus: ResolverTypeWrapper<Partial<PolicyStatus>>;
   Price: ResolverTypeWrapper<Partial<Price>>;
-  ProgrammeMetrics: ResolverTypeWrapper<Partial<Omit<ProgrammeMetrics, 'funds' | 'leagueTable'> & { funds: ResolversTypes['FundBalances'], leagueTable: Array<ResolversTypes['LeagueRow']> }>>;
+  ProgrammeMetrics: ResolverTypeWrapper<Partial<Omit<ProgrammeMetrics, 'bankLeague' | 'funds' | 'insurerLeague' | 'leagueTable'> & { bankLeague: Array<ResolversTypes['LeagueRow']>, funds: ResolversTypes['FundBalances'], insurerLeague: Array<ResolversTypes['LeagueRow']>, leagueTable: Array<ResolversTypes['LeagueRow']> }>>;
   ProgrammeParameters: ResolverTypeWrapper<ProgrammeParametersParent>;
   PublicRecord: ResolverTypeWrapper<PublicRecordParent>;
   PublicRecordConnection: ResolverTypeWrapper<Partial<Omit<PublicRecordConnection, 'nodes'> & { nodes: Array<ResolversTypes['PublicRecord']> }>>;
@@ -2075,7 +2141,9 @@ export type ResolversParentTypes = {
   EligibilityReason: Partial<EligibilityReason>;
   FundBalances: Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversParentTypes['RiskReserve']> }>;
   FundDeposit: Partial<FundDeposit>;
+  FundRunway: Partial<FundRunway>;
   FurnishResult: Partial<Omit<FurnishResult, 'accounts'> & { accounts: Array<ResolversParentTypes['CreditAccount']> }>;
+  GovernmentMoney: Partial<GovernmentMoney>;
   GradeMultiplier: Partial<GradeMultiplier>;
   GradeMultiplierInput: Partial<GradeMultiplierInput>;
   HumanReview: HumanReviewParent;
@@ -2098,6 +2166,7 @@ export type ResolversParentTypes = {
   Me: MeParent;
   MetricCell: Partial<MetricCell>;
   MetricsFilter: Partial<MetricsFilter>;
+  MetricsPeriod: Partial<MetricsPeriod>;
   Money: Partial<Scalars['Money']['output']>;
   MonthCorrectionInput: Partial<MonthCorrectionInput>;
   Mutation: Record<PropertyKey, never>;
@@ -2111,7 +2180,7 @@ export type ResolversParentTypes = {
   PersonalStatement: Partial<PersonalStatement>;
   Policy: PolicyParent;
   Price: Partial<Price>;
-  ProgrammeMetrics: Partial<Omit<ProgrammeMetrics, 'funds' | 'leagueTable'> & { funds: ResolversParentTypes['FundBalances'], leagueTable: Array<ResolversParentTypes['LeagueRow']> }>;
+  ProgrammeMetrics: Partial<Omit<ProgrammeMetrics, 'bankLeague' | 'funds' | 'insurerLeague' | 'leagueTable'> & { bankLeague: Array<ResolversParentTypes['LeagueRow']>, funds: ResolversParentTypes['FundBalances'], insurerLeague: Array<ResolversParentTypes['LeagueRow']>, leagueTable: Array<ResolversParentTypes['LeagueRow']> }>;
   ProgrammeParameters: ProgrammeParametersParent;
   PublicRecord: PublicRecordParent;
   PublicRecordConnection: Partial<Omit<PublicRecordConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['PublicRecord']> }>;
@@ -2426,10 +2495,28 @@ export type FundDepositResolvers<ContextType = Context, ParentType extends Resol
   transactionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type FundRunwayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FundRunway'] = ResolversParentTypes['FundRunway']> = {
+  compensationRatio?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
+  defaultRate?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
+  fundBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  insurerShare?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
+  monthlyCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  monthlyDemand?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  months?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export type FurnishResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FurnishResult'] = ResolversParentTypes['FurnishResult']> = {
   accounts?: Resolver<Array<ResolversTypes['CreditAccount']>, ParentType, ContextType>;
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type GovernmentMoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GovernmentMoney'] = ResolversParentTypes['GovernmentMoney']> = {
+  premiumSubsidy?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  riskCompensation?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  through?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type GradeMultiplierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GradeMultiplier'] = ResolversParentTypes['GradeMultiplier']> = {
@@ -2582,6 +2669,11 @@ export type MetricCellResolvers<ContextType = Context, ParentType extends Resolv
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type MetricsPeriodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricsPeriod'] = ResolversParentTypes['MetricsPeriod']> = {
+  from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -2694,17 +2786,22 @@ export type PriceResolvers<ContextType = Context, ParentType extends ResolversPa
 };
 
 export type ProgrammeMetricsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgrammeMetrics'] = ResolversParentTypes['ProgrammeMetrics']> = {
+  bankLeague?: Resolver<Array<ResolversTypes['LeagueRow']>, ParentType, ContextType>;
   byBank?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
   byCategory?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
   byCounty?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
   byInsurer?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
   bySector?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
+  fundRunway?: Resolver<Maybe<ResolversTypes['FundRunway']>, ParentType, ContextType>;
   funds?: Resolver<ResolversTypes['FundBalances'], ParentType, ContextType>;
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  governmentMoney?: Resolver<ResolversTypes['GovernmentMoney'], ParentType, ContextType>;
+  insurerLeague?: Resolver<Array<ResolversTypes['LeagueRow']>, ParentType, ContextType>;
   leagueTable?: Resolver<Array<ResolversTypes['LeagueRow']>, ParentType, ContextType>;
   leverage?: Resolver<Maybe<ResolversTypes['Leverage']>, ParentType, ContextType>;
   minimumCellSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   monthly?: Resolver<Array<ResolversTypes['MetricCell']>, ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['MetricsPeriod'], ParentType, ContextType>;
   referenceGuaranteeCost?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   totals?: Resolver<ResolversTypes['MetricCell'], ParentType, ContextType>;
 };
@@ -2929,7 +3026,9 @@ export type Resolvers<ContextType = Context> = {
   EligibilityReason?: EligibilityReasonResolvers<ContextType>;
   FundBalances?: FundBalancesResolvers<ContextType>;
   FundDeposit?: FundDepositResolvers<ContextType>;
+  FundRunway?: FundRunwayResolvers<ContextType>;
   FurnishResult?: FurnishResultResolvers<ContextType>;
+  GovernmentMoney?: GovernmentMoneyResolvers<ContextType>;
   GradeMultiplier?: GradeMultiplierResolvers<ContextType>;
   HumanReview?: HumanReviewResolvers<ContextType>;
   InquiryRecord?: InquiryRecordResolvers<ContextType>;
@@ -2945,6 +3044,7 @@ export type Resolvers<ContextType = Context> = {
   LossShares?: LossSharesResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   MetricCell?: MetricCellResolvers<ContextType>;
+  MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Notice?: NoticeResolvers<ContextType>;

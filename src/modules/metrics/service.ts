@@ -7,6 +7,7 @@ import { institutionId, parse, text } from '../../validation.js';
 import { findInstitution, listInstitutions } from '../institutions/api.js';
 import { fundBalances } from '../ledger/api.js';
 import { parametersInForce } from '../parameters/api.js';
+import { businessDate } from '../../time.js';
 import { metricsPolicy } from './policy.js';
 import * as store from './store.js';
 import { conditionsOf, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
@@ -94,21 +95,24 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
       { field: 'filter' },
     );
   }
-  const [params, rowsYear, rowsAll, institutions, funds, money] = await Promise.all([
+  const today = businessDate(ctx.now);
+  // the period's last day: the year's, or today's if earlier; the leverage counts the money paid in by then
+  const through = year === undefined || `${year}-12-31` > today ? today : `${year}-12-31`;
+  const [params, rowsYear, rowsAll, institutions, funds, paidIn] = await Promise.all([
     parametersInForce(ctx, ctx.now),
     store.groups(ctx.db.orm, year === undefined ? 'ALL' : `Y${year}`),
     year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm, 'ALL'),
     listInstitutions(ctx.db.orm),
     fundBalances(ctx),
-    store.governmentMoney(ctx.db.orm, year),
+    store.fundsPaidIn(ctx.db.orm, through),
   ]);
+  const money = new Decimal(paidIn.premiumSubsidy).plus(paidIn.riskCompensation).toFixed(2);
   const k = params.document.minimumCellSize;
   const ref = params.document.referenceGuaranteeCost;
   const byKey = new Map(rowsYear.map((r) => [r.key, r]));
   const sizesOf = (rs: store.GroupRow[]) =>
     new Map<string, Size>(rs.map((r) => [r.key, { apps: r.applications, people: r.newApplicants }]));
-  const sizes = sizesOf(rowsYear);
-  if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
+  const sizes = withZero(sizesOf(rowsYear));
   const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
   const names = new Map(institutions.map((i) => [i.id, i.name]));
   const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
@@ -147,19 +151,30 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
       : null;
   const byBank = breakdown('bank');
   const byInsurer = breakdown('insurer');
-  const league: LeagueRowView[] = [...byBank, ...byInsurer]
-    .sort(
-      (a, b) =>
-        Number(a.suppressed) - Number(b.suppressed) ||
-        new Decimal(b.disbursed ?? 0).cmp(a.disbursed ?? 0) ||
-        String(a.key).localeCompare(String(b.key)),
-    )
-    .map((c, i) => ({ rank: i + 1, institutionId: c.key!, cell: c }));
+  const firstDay = year === undefined ? paidIn.firstDeposit : maxDate(paidIn.firstDeposit, `${year}-01-01`);
+  // the programme as a whole, whatever the filter: its totals over all years, withheld or not
+  const allRows = rowsAll ?? rowsYear;
+  const allWithheld = rowsAll ? suppress(withZero(sizesOf(rowsAll)), k) : withheld;
   return {
     minimumCellSize: k,
     referenceGuaranteeCost: ref,
     totals,
     leverage,
+    governmentMoney: { premiumSubsidy: paidIn.premiumSubsidy, riskCompensation: paidIn.riskCompensation, total: money, through },
+    fundRunway: allWithheld.has('')
+      ? null
+      : runway({
+          all: figures(
+            allRows.find((r) => r.key === ''),
+            ref,
+          ),
+          since: paidIn.firstDeposit ?? firstCohortDay(allRows),
+          today,
+          fundBalance: funds.riskCompensationFund,
+          insurerShare: params.document.lossShares.insurer,
+          compensationRatio: params.document.riskCompensation.ratio,
+        }),
+    period: { from: firstDay && firstDay <= through ? firstDay : null, to: through },
     funds,
     monthly: breakdown('month'),
     byCounty: breakdown('county'),
@@ -167,7 +182,74 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
     bySector: breakdown('sector'),
     byBank,
     byInsurer,
-    leagueTable: league,
+    leagueTable: ranked([...byBank, ...byInsurer]),
+    bankLeague: ranked(byBank),
+    insurerLeague: ranked(byInsurer),
     generatedAt: ctx.now,
+  };
+}
+
+/** The programme total's size is always known, if only as empty. */
+function withZero(sizes: Map<string, Size>) {
+  if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
+  return sizes;
+}
+
+/** Ranked by credit disbursed, withheld rows last, ties by id. */
+function ranked(cells: MetricCellView[]): LeagueRowView[] {
+  return [...cells]
+    .sort(
+      (a, b) =>
+        Number(a.suppressed) - Number(b.suppressed) ||
+        new Decimal(b.disbursed ?? 0).cmp(a.disbursed ?? 0) ||
+        String(a.key).localeCompare(String(b.key)),
+    )
+    .map((c, i) => ({ rank: i + 1, institutionId: c.key!, cell: c }));
+}
+
+const maxDate = (a: string | null, b: string) => (a === null ? null : a > b ? a : b);
+
+/** The first day of the earliest cohort month, or null when nothing was ever applied for. */
+function firstCohortDay(rs: store.GroupRow[]): string | null {
+  const months = rs
+    .flatMap((r) =>
+      conditionsOf(r.key)
+        .filter(([d]) => d === 'month')
+        .map(([, v]) => v),
+    )
+    .sort();
+  return months.length ? `${months[0]}-01` : null;
+}
+
+const DAYS_A_MONTH = new Decimal(365.25).div(12);
+
+/** See FundRunway in schema/metrics.graphql: the method, and why it leaves quotas and recoveries out. */
+function runway(a: {
+  all: Figures;
+  since: string | null;
+  today: string;
+  fundBalance: string;
+  insurerShare: string;
+  compensationRatio: string;
+}) {
+  if (a.since === null) return null;
+  const days = Math.max(0, (Date.parse(`${a.today}T00:00:00Z`) - Date.parse(`${a.since}T00:00:00Z`)) / 86_400_000) + 1;
+  const months = Decimal.max(1, new Decimal(days).div(DAYS_A_MONTH));
+  const monthlyCredit = new Decimal(a.all.disbursed).div(months).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const rate = a.all.defaultRate;
+  const demand =
+    rate === null ? null : monthlyCredit.mul(rate).mul(a.insurerShare).mul(a.compensationRatio).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  return {
+    fundBalance: a.fundBalance,
+    since: a.since,
+    monthlyCredit: monthlyCredit.toFixed(2),
+    defaultRate: rate,
+    insurerShare: a.insurerShare,
+    compensationRatio: a.compensationRatio,
+    monthlyDemand: demand?.toFixed(2) ?? null,
+    months:
+      demand === null || demand.isZero()
+        ? null
+        : new Decimal(a.fundBalance).div(demand).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1),
   };
 }

@@ -44,14 +44,23 @@ export async function groups(db: Executor, scope: string): Promise<GroupRow[]> {
   );
 }
 
-/** Government money committed: deposits into the two funds, in a year or ever. */
-export async function governmentMoney(db: Executor, year?: number): Promise<string> {
-  const [r] = await rows<{ total: string }>(
+export interface FundsPaidIn {
+  premiumSubsidy: string;
+  riskCompensation: string;
+  /** The first deposit's business date; null before any. */
+  firstDeposit: string | null;
+}
+
+/** Government money paid into each fund up to and including a business date, and the first deposit's date (ever). */
+export async function fundsPaidIn(db: Executor, through: string): Promise<FundsPaidIn> {
+  const [r] = await rows<FundsPaidIn>(
     db,
-    sql`select coalesce(sum(e.amount), 0)::text as total
+    sql`select
+          coalesce(sum(e.amount) filter (where e.account_id = 'FUND:PREMIUM_SUBSIDY' and t.business_date <= ${through}::date), 0)::numeric(18, 2)::text as "premiumSubsidy",
+          coalesce(sum(e.amount) filter (where e.account_id = 'FUND:RISK_COMPENSATION' and t.business_date <= ${through}::date), 0)::numeric(18, 2)::text as "riskCompensation",
+          min(t.business_date)::text as "firstDeposit"
         from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
-        where t.kind = 'FUND_DEPOSIT' and e.account_id like 'FUND:%'
-          and ${year === undefined ? sql`true` : sql`t.business_date >= ${`${year}-01-01`}::date and t.business_date < ${`${year + 1}-01-01`}::date`}`,
+        where t.kind = 'FUND_DEPOSIT' and e.account_id like 'FUND:%'`,
   );
-  return r.total;
+  return r;
 }

@@ -7,14 +7,18 @@ const ENDPOINT = '/graphql';
 export const QUERY = `query Metrics($f: MetricsFilter) {
   programmeMetrics(filter: $f) {
     minimumCellSize referenceGuaranteeCost generatedAt
+    period { from to }
     leverage { creditDisbursed governmentMoney ratio }
+    governmentMoney { premiumSubsidy riskCompensation total through }
+    fundRunway { fundBalance since monthlyCredit defaultRate insurerShare compensationRatio monthlyDemand months }
     funds { premiumSubsidyFund riskCompensationFund subsidyOwed compensationShortfall riskReserves { insurer { id name } balance } }
     totals { ...Cell }
     monthly { ...Cell } byCounty { ...Cell } byCategory { ...Cell } bySector { ...Cell }
-    leagueTable { rank institution { id name kind } cell { ...Cell } }
+    bankLeague { ...Row } insurerLeague { ...Row }
   }
   institutions { id name kind }
 }
+fragment Row on LeagueRow { rank institution { id name kind } cell { ...Cell } }
 fragment Cell on MetricCell { key label suppressed applications approvals approvalRate loans disbursed outstanding borrowersReached averageInterestRate averagePremiumRate averageFinancingCost savingsVsGuaranteeCompany defaults defaultedAmount defaultRate claimsPaid compensationPaid recoveries premiums premiumSubsidy lossRatio }`;
 
 export class ApiError extends Error {

@@ -1,10 +1,13 @@
 /* DOM helpers (textContent only) and the displayed number: formatted text, raw API value in
  * data-value, a data-testid; withheld figures carry an explanatory label. */
 
-import { FORMAT } from './format.js';
+import { FORMAT, fmtYuan } from './format.js';
 import { state } from './state.js';
 
 const WITHHELD_TEXT = '已隐藏 withheld';
+
+/** Chinese first, English second, in one string. */
+export const both = (zh, en) => [zh, en].filter(Boolean).join(' ');
 
 export const $ = (id) => document.getElementById(id);
 
@@ -30,7 +33,8 @@ export function el(tag, attrs, ...children) {
 }
 
 /**
- * One displayed number: formatted text, raw API value in data-value, a data-testid.
+ * One displayed number: formatted text, raw API value in data-value, a data-testid; money (in
+ * 万元 or 亿元) carries the exact yuan figure as its title.
  * Withheld → "withheld" (data-suppressed="true", data-value=""); null but published → "—".
  */
 export function num(tag, testid, kind, value, suppressed, extraClass) {
@@ -48,6 +52,7 @@ export function num(tag, testid, kind, value, suppressed, extraClass) {
   } else {
     e.dataset.value = String(value);
     e.textContent = FORMAT[kind](value);
+    if (kind === 'money' || kind === 'wan') e.title = fmtYuan(value);
   }
   return e;
 }

@@ -1,70 +1,13 @@
-/* KPI tiles: key figures and fund balances. */
+/* Key figures of the selection (the filter applies): credit, reach, pricing, losses. */
 
-import { $, el, num } from './dom.js';
-
-/**
- * A tile: { id, zh, en, kind, value, suppressed, featured, note, subs: [{ id, zh, en, kind, value, suppressed }] }.
- * Records every number in shown.kpis in display order.
- */
-function tile(t, shown) {
-  const valueId = 'kpi-' + t.id;
-  const head = el(
-    'div',
-    { class: 'kpi-label', id: valueId + '-label' },
-    el('span', { class: 'zh', text: t.zh }),
-    el('span', { class: 'en', text: t.en }),
-  );
-  const main = t.kind ? num('div', valueId, t.kind, t.value, t.suppressed, 'kpi-value') : null;
-  if (main) main.setAttribute('aria-labelledby', valueId + '-label');
-  if (t.kind) shown.kpis.push({ id: valueId, label: both(t.zh, t.en), value: t.value, suppressed: !!t.suppressed });
-  const box = el('article', { class: 'kpi' + (t.featured ? ' kpi-featured' : ''), 'data-testid': 'tile-' + t.id }, head, main);
-  if (t.formula) box.append(t.formula);
-  if (t.subs && t.subs.length) {
-    const dl = el('dl', { class: 'kpi-subs' });
-    for (const s of t.subs) {
-      const sid = 'kpi-' + s.id;
-      dl.append(el('div', { class: 'kpi-sub' }, el('dt', { text: both(s.zh, s.en) }), num('dd', sid, s.kind, s.value, s.suppressed)));
-      shown.kpis.push({ id: sid, label: both(s.zh, s.en), value: s.value, suppressed: !!s.suppressed });
-    }
-    box.append(dl);
-  }
-  if (t.note) box.append(el('p', { class: 'kpi-note', text: t.note }));
-  return box;
-}
-
-function both(zh, en) {
-  return [zh, en].filter(Boolean).join(' ');
-}
+import { $ } from './dom.js';
+import { tile } from './tiles.js';
 
 export function renderKpis(pm, shown) {
   const c = pm.totals;
   const s = !!c.suppressed;
-  const lev = pm.leverage;
   const kpis = $('kpis');
   kpis.replaceChildren();
-
-  // Leverage first: the figure the programme is judged by.
-  const levTile = tile(
-    {
-      id: 'leverage',
-      zh: '撬动倍数',
-      en: 'Leverage',
-      kind: 'ratio',
-      value: lev ? lev.ratio : null,
-      featured: true,
-      subs: [
-        { id: 'leverage-credit', zh: '放款金额', en: 'Credit disbursed', kind: 'money', value: lev ? lev.creditDisbursed : null },
-        { id: 'leverage-government', zh: '财政资金投入', en: 'Government money', kind: 'money', value: lev ? lev.governmentMoney : null },
-      ],
-      note:
-        lev && lev.ratio !== null
-          ? '放款金额 ÷ 同期财政注入两项资金 Credit disbursed ÷ government money paid into the two funds'
-          : '设置区县、类别、行业或机构筛选时，或尚无财政资金时，不计算撬动倍数。Not computed under a county, category, sector or institution filter, or before any government money.',
-    },
-    shown,
-  );
-  kpis.append(levTile);
-
   kpis.append(
     tile(
       {
@@ -174,55 +117,4 @@ export function renderKpis(pm, shown) {
       shown,
     ),
   );
-
-  const f = pm.funds;
-  const funds = $('funds');
-  funds.replaceChildren(
-    tile({ id: 'fund-premium-subsidy', zh: '保费补贴资金', en: 'Premium-subsidy fund', kind: 'money', value: f.premiumSubsidyFund }, shown),
-    tile(
-      { id: 'fund-risk-compensation', zh: '风险补偿专项资金', en: 'Risk-compensation fund', kind: 'money', value: f.riskCompensationFund },
-      shown,
-    ),
-    tile(
-      {
-        id: 'subsidy-owed',
-        zh: '应付未付保费补贴',
-        en: 'Subsidy owed',
-        kind: 'money',
-        value: f.subsidyOwed,
-        note: '资金不足暂欠保险公司 Owed to insurers for want of funds',
-      },
-      shown,
-    ),
-    tile(
-      {
-        id: 'compensation-shortfall',
-        zh: '风险补偿缺口',
-        en: 'Compensation shortfall',
-        kind: 'money',
-        value: f.compensationShortfall,
-        note: '已批准未支付 Approved, not yet paid',
-      },
-      shown,
-    ),
-  );
-  if (f.riskReserves && f.riskReserves.length) {
-    funds.append(
-      tile(
-        {
-          id: 'risk-reserves',
-          zh: '保险公司风险准备金',
-          en: 'Insurers\u2019 risk reserves',
-          subs: f.riskReserves.map((r) => ({
-            id: 'risk-reserve-' + r.insurer.id,
-            zh: r.insurer.name,
-            en: '',
-            kind: 'money',
-            value: r.balance,
-          })),
-        },
-        shown,
-      ),
-    );
-  }
 }

@@ -20,7 +20,6 @@ const SECTOR_ZH = {
   logistics: '物流',
   handicrafts: '手工艺',
 };
-export const KIND_LABEL = { BANK: '银行 Bank', INSURER: '保险 Insurer', GOVERNMENT: '政府 Government' };
 
 export function sectorLabel(c) {
   if (c.label && c.label !== c.key) return c.label;

@@ -8,17 +8,19 @@
 
 import { exportCsv } from './csv.js';
 import { $ } from './dom.js';
+import { initFilters, resetFilters } from './filters.js';
 import { load } from './load.js';
-import { showSignedIn, signIn, signOut, TOKEN_KEY } from './session.js';
+import { completeOidc, initSession, loadSignInOptions, showSignedIn, TOKEN_KEY } from './session.js';
 import { state } from './state.js';
 
-function init() {
-  $('signin-form').addEventListener('submit', signIn);
-  $('sign-out').addEventListener('click', signOut);
-  $('filters').addEventListener('change', () => load());
+async function init() {
+  initSession();
+  initFilters(() => load());
   $('filters').addEventListener('submit', (e) => e.preventDefault());
-  // A reset changes the controls after the event; re-query once it has.
-  $('filters').addEventListener('reset', () => setTimeout(load, 0));
+  $('reset-filters').addEventListener('click', () => {
+    resetFilters();
+    load();
+  });
   $('export-csv').addEventListener('click', exportCsv);
 
   let saved = null;
@@ -35,7 +37,10 @@ function init() {
     document.body.dataset.state = 'signed-out';
     $('token-input').focus();
   }
+  await loadSignInOptions();
+  // back from the OpenID provider: the code in the address becomes the session's token
+  if (!saved) await completeOidc();
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-else init();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void init());
+else void init();

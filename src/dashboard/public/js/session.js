@@ -1,8 +1,9 @@
 /* Session: the token (kept in session storage only), sign-in and sign-out. */
 
-import { $ } from './dom.js';
-import { resetFilters } from './filters.js';
+import { $, el } from './dom.js';
+import { clearOptions, resetFilters } from './filters.js';
 import { clearData, hideError, load } from './load.js';
+import { finishOidc, startOidc } from './oidc.js';
 import { state } from './state.js';
 
 export const TOKEN_KEY = 'creditShare.dashboard.token';
@@ -54,6 +55,85 @@ export function signIn(ev) {
   $('token-error').textContent = '';
   $('token-input').removeAttribute('aria-invalid');
   $('token-input').value = '';
+  useToken(token);
+}
+
+/** Sign in as one of the demo identities the development server offers. */
+function signInAsDemo(ev) {
+  ev.preventDefault();
+  const i = demoIdentities[Number($('demo-identity').value)];
+  if (i) useToken(i.token);
+}
+
+/** The roles that may read the dashboard: listed first in the picker. */
+const DASHBOARD_ROLES = ['GOVERNMENT', 'ADMIN'];
+let demoIdentities = [];
+
+/**
+ * The sign-in options the server offers: in development only (the server signs with the published
+ * development secret), the demo identities `npm start` prints; elsewhere none, and the picker stays hidden.
+ */
+export async function loadSignInOptions() {
+  let opts = null;
+  try {
+    const res = await fetch('/dashboard/sign-in.json', { cache: 'no-store', credentials: 'same-origin' });
+    if (res.ok) opts = await res.json();
+  } catch {
+    /* no options: token paste only */
+  }
+  demoIdentities = (opts && Array.isArray(opts.demoIdentities) && opts.demoIdentities) || [];
+  const select = $('demo-identity');
+  select.replaceChildren();
+  const groups = [
+    ['可查看看板 May read the dashboard', demoIdentities.map((d, i) => [d, i]).filter(([d]) => DASHBOARD_ROLES.includes(d.role))],
+    ['其他角色（将被拒绝）Other roles (refused)', demoIdentities.map((d, i) => [d, i]).filter(([d]) => !DASHBOARD_ROLES.includes(d.role))],
+  ];
+  for (const [label, items] of groups) {
+    if (!items.length) continue;
+    const g = el('optgroup', { label });
+    for (const [d, i] of items) g.append(el('option', { value: String(i), text: `${d.role} · ${d.note}` }));
+    select.append(g);
+  }
+  $('demo-form').hidden = demoIdentities.length === 0;
+  oidc = (opts && opts.oidc) || null;
+  $('oidc-form').hidden = !oidc;
+  document.body.dataset.signinOptions = [oidc ? 'oidc' : null, demoIdentities.length ? 'demo' : null, 'token'].filter(Boolean).join(' ');
+  return opts;
+}
+
+let oidc = null;
+
+function oidcFailed(err) {
+  $('oidc-error').textContent = err && err.message ? err.message : String(err);
+  document.body.dataset.state = 'signed-out';
+}
+
+function signInWithOidc(ev) {
+  ev.preventDefault();
+  $('oidc-error').textContent = '';
+  startOidc(oidc).catch(oidcFailed);
+}
+
+/** Back from the OpenID provider with a code: exchange it and sign in. */
+export async function completeOidc() {
+  try {
+    const token = await finishOidc(oidc);
+    if (token) useToken(token);
+    return !!token;
+  } catch (err) {
+    oidcFailed(err);
+    return false;
+  }
+}
+
+export function initSession() {
+  $('signin-form').addEventListener('submit', signIn);
+  $('demo-form').addEventListener('submit', signInAsDemo);
+  $('oidc-form').addEventListener('submit', signInWithOidc);
+  $('sign-out').addEventListener('click', signOut);
+}
+
+export function useToken(token) {
   state.token = token;
   try {
     sessionStorage.setItem(TOKEN_KEY, token);
@@ -74,14 +154,8 @@ export function signOut() {
   }
   state.token = null;
   state.seq++; // drop any answer still in flight
-  state.optionsLoaded = false;
   clearData();
-  resetFilters();
-  for (const id of ['f-year', 'f-county', 'f-sector', 'f-institution']) {
-    const s = $(id);
-    while (s.options.length > 1) s.remove(1);
-    for (const g of Array.from(s.querySelectorAll('optgroup'))) g.remove();
-  }
+  clearOptions();
   hideError();
   $('session').hidden = true;
   $('dashboard').hidden = true;

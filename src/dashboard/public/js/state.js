@@ -1,6 +1,8 @@
 /* Dashboard state shared by the modules. */
 
 export const state = {
+  /** The filter of the figures on screen (the last answer shown). */
+  filter: {},
   token: null,
   seq: 0,
   optionsLoaded: false,
