@@ -66,6 +66,11 @@ export const PERSONAL_TYPES = [
   'Decision',
   'HumanReview',
   'Override',
+  'SettlementQuote',
+  'LoanSettlement',
+  'SpecialTransaction',
+  'LoanExtension',
+  'Endorsement',
 ] as const;
 /** A person's public records and what is attached to them: also to the authority that furnished them. */
 export const PUBLIC_RECORD_TYPES = ['PublicRecord', 'PublicRecordConnection', 'Objection', 'PersonalStatement'] as const;
@@ -87,6 +92,7 @@ const PERSONAL_ROOTS = [
   'myNotices',
   'myDecisions',
   'humanReviewsToAnswer',
+  'settlementQuote',
 ];
 /** Roots that hand out public records: the readers of personal data and the authorities. */
 const PUBLIC_RECORD_ROOTS = ['furnishedPublicRecords'];

@@ -141,6 +141,7 @@ async function loadProgramme(db: Database, bundles: BorrowerBundle[], opts: Demo
     await insertJson(tx, 'applications', p.applications);
     await insertJson(tx, 'application_reviews', p.reviews);
     await insertJson(tx, 'policies', p.policies);
+    await insertJson(tx, 'policy_premiums', p.policyPremiums);
     await insertJson(tx, 'loans', p.loans);
     await insertJson(tx, 'loan_instalments', p.instalments);
     await insertJson(tx, 'claims', p.claims);

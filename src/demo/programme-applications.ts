@@ -6,8 +6,9 @@ import { price } from '../modules/underwriting/pricing.js';
 import { score } from '../modules/underwriting/scorecard.js';
 import { addDays } from '../time.js';
 import type { BorrowerBundle } from './generate.js';
-import { D, iso, type Deal, type ProgrammeRun } from './programme-run.js';
+import { committedSubsidy, D, iso, loanTerms, type Deal, type ProgrammeRun } from './programme-run.js';
 
+/** The terms borrowers ask for (the seed's 建议一 offers 2, 3 and 5 years beside 1). */
 const TERMS: [number, number][] = [
   [1, 80],
   [2, 8],
@@ -17,13 +18,12 @@ const TERMS: [number, number][] = [
 
 /**
  * 1. Who applies, for what, and what the shared rules say: every borrower applies once, with
- * the consents, inquiries and reviews that takes; the ineligible are declined with their
- * reasons. Returns the eligible applications.
+ * the score the insurer's scorecard gives; the shared rules review the request. Nothing is
+ * recorded yet (recordApplications does, once the amounts and terms are final).
  */
-export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): Deal[] {
-  const { rng, p, start, out } = run;
-  const eligible: Deal[] = [];
-  for (const b of bundles) {
+export function applyFor(run: ProgrammeRun, bundles: BorrowerBundle[]): Deal[] {
+  const { rng, p, start } = run;
+  return bundles.map((b) => {
     const loanAccount = b.accounts.find((a) => a.kind === 'LOAN');
     const bank = loanAccount?.institution_id ?? 'saibei-rural-bank';
     const insurer = b.accounts.find((a) => a.kind === 'INSURANCE_POLICY')?.institution_id ?? 'great-wall-mutual';
@@ -38,7 +38,6 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
       .div(1000)
       .round()
       .mul(1000);
-    const now = new Date(iso(submitted));
     const accounts = b.accounts.map((a) => ({
       id: a.id,
       kind: a.kind,
@@ -55,28 +54,15 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
       inquiries: [],
       registeredOn: b.borrower.registered_on,
       programmeHistory: { repaid: 0, defaulted: 0 },
-      now,
+      now: new Date(iso(submitted)),
     });
-    const request = { amount: raw.toFixed(2), termYears, interestRate: rate };
-    const pr = price(p, { ...request, repaymentMethod: method, grade: s.grade, date: submitted });
-    const e = eligibility({
-      category,
-      registeredOn: b.borrower.registered_on,
-      accounts,
-      publicRecords: [],
-      programmeExposure: '0',
-      request,
-      price: pr,
-      params: p,
-      today: submitted,
-    });
-    const appId = run.uuid();
-    const deal = {
+    const deal: Deal = {
       b,
-      appId,
+      appId: run.uuid(),
       bank,
       insurer,
       submitted,
+      requestedTermYears: termYears,
       termYears,
       method,
       rate,
@@ -85,76 +71,40 @@ export function applyAndReview(run: ProgrammeRun, bundles: BorrowerBundle[]): De
       cap,
       grade: s.grade,
       scoreValue: s.score,
+      scorecardVersion: s.version,
       factors: s.factors,
+      accounts,
+      eligible: false,
+      reasons: [],
+      price: null!,
     };
-    out.applications.push({
-      id: appId,
-      borrower_id: b.borrower.id,
-      bank_id: bank,
-      insurer_id: insurer,
-      amount: raw.toFixed(2),
-      term_years: termYears,
-      interest_rate: rate,
-      repayment_method: method,
-      loan_purpose: `扩大${b.borrower.sector}经营`,
-      status: e.eligible ? 'DISBURSED' : 'DECLINED',
-      submitted_by_role: 'BORROWER',
-      submitted_by: `borrower-${b.borrower.id.slice(0, 8)}`,
-      submitted_at: iso(submitted),
-      decided_at: iso(addDays(submitted, 1)),
-      updated_at: iso(submitted),
-    });
-    for (const [inst, role, purpose] of [
-      [bank, 'BANK', 'LOAN_APPLICATION'],
-      [insurer, 'INSURER', 'UNDERWRITING'],
-    ] as const) {
-      out.customers.push({ institution_id: inst, borrower_id: b.borrower.id, since: iso(submitted) });
-      const consentId = run.uuid();
-      out.consents.push({
-        id: consentId,
-        borrower_id: b.borrower.id,
-        institution_id: inst,
-        purpose,
-        granted_at: iso(submitted, 1),
-        expires_at: iso(addDays(submitted, 90), 1),
-        revoked_at: null,
-      });
-      out.inquiries.push({
-        id: run.uuid(),
-        borrower_id: b.borrower.id,
-        institution_id: inst,
-        user_id: `${inst}-officer-${rng.int(1, 9)}`,
-        purpose,
-        consent_id: consentId,
-        inquired_at: iso(addDays(submitted, 1), 3),
-      });
-      if (role === 'INSURER' && !e.eligible) break; // the bank declined; the insurer never reviewed
-      out.reviews.push({
-        id: run.uuid(),
-        application_id: appId,
-        institution_id: inst,
-        reviewer_role: role,
-        decision: e.eligible ? 'APPROVE' : 'DECLINE',
-        reasons: JSON.stringify([]),
-        eligible: e.eligible,
-        eligibility_reasons: JSON.stringify(e.reasons),
-        price: JSON.stringify(pr),
-        score: s.score,
-        grade: s.grade,
-        factors: JSON.stringify(s.factors),
-        scorecard_version: s.version,
-        parameter_version: run.parameterVersion,
-        reviewed_by: `${inst}-officer-1`,
-        reviewed_at: iso(addDays(submitted, 1), 4),
-      });
-    }
-    if (e.eligible) eligible.push(deal);
-  }
-  return eligible;
+    review(run, deal);
+    return deal;
+  });
+}
+
+/** The shared rules on the deal's request as it stands: its price and eligibility. */
+function review(run: ProgrammeRun, d: Deal) {
+  const { p } = run;
+  const request = { amount: d.amount.toFixed(2), termYears: d.termYears, interestRate: d.rate };
+  d.price = price(p, { ...request, repaymentMethod: d.method, grade: d.grade, date: d.submitted });
+  const e = eligibility({
+    category: d.b.borrower.category as BorrowerCategory,
+    registeredOn: d.b.borrower.registered_on,
+    accounts: d.accounts,
+    publicRecords: [],
+    programmeExposure: '0',
+    request: { ...request, repaymentMethod: d.method },
+    price: d.price,
+    params: p,
+    today: d.submitted,
+  });
+  d.eligible = e.eligible;
+  d.reasons = e.reasons;
 }
 
 /** 2. Scale the amounts so the programme disbursed exactly the plan's total, within the caps. */
-export function scaleToPlan(run: ProgrammeRun, eligible: Deal[], targetDisbursed: string) {
+export function scaleToPlan(eligible: Deal[], targetDisbursed: string) {
   const target = D(targetDisbursed);
   const rawTotal = eligible.reduce((s, d) => s.plus(d.raw), D(0));
   const factor = target.div(rawTotal);
@@ -169,5 +119,115 @@ export function scaleToPlan(run: ProgrammeRun, eligible: Deal[], targetDisbursed
     residual = residual.minus(step);
   }
   if (!residual.isZero()) throw new Error('demo programme: cannot reach the planned total within the caps');
-  for (const d of eligible) run.out.applications.find((a) => a.id === d.appId)!.amount = d.amount.toFixed(2);
+}
+
+/**
+ * 3. The subsidy budget decides which terms are offered. The premium-subsidy fund pays each
+ * policy year's subsidy when the year is charged, so a loan commits the fund for every one of
+ * its years. Taking the applications in the order they came in, the plan keeps one year's
+ * subsidy reserved for every loan still to come, and a 2-, 3- or 5-year term is offered only if
+ * its whole commitment fits in what is left of the budget beside that reservation; otherwise the
+ * bank offers 1 year (at the 1-year rate ceiling), which the borrower takes. So the subsidy the
+ * programme's loans can ever charge stays within the deposit: the fund is never overdrawn and
+ * never owes a subsidy. Returns the committed total.
+ */
+export function budgetTerms(run: ProgrammeRun, eligible: Deal[], subsidyBudget: string): Decimal {
+  const { p } = run;
+  const budget = D(subsidyBudget);
+  const oneYear = (d: Deal) => ({ ...d, termYears: 1, rate: rateCeiling(p, d.submitted, 1)! });
+  const chronological = eligible.map((d, i) => ({ d, i })).sort((a, b) => a.d.submitted.localeCompare(b.d.submitted) || a.i - b.i);
+  const base = new Map(chronological.map(({ d }) => [d, committedSubsidy(loanTerms(p, oneYear(d)).premiums)]));
+  let reserved = [...base.values()].reduce((t, x) => t.plus(x), D(0));
+  let committed = D(0);
+  for (const { d } of chronological) {
+    reserved = reserved.minus(base.get(d)!);
+    if (d.termYears > 1) {
+      const full = committedSubsidy(loanTerms(p, d).premiums);
+      if (committed.plus(full).plus(reserved).lte(budget)) {
+        committed = committed.plus(full);
+        continue;
+      }
+      Object.assign(d, oneYear(d));
+    }
+    committed = committed.plus(base.get(d)!);
+  }
+  if (committed.gt(budget))
+    throw new Error(`demo programme: one year of subsidy on the planned credit (${committed.toFixed(2)}) exceeds the budget`);
+  return committed;
+}
+
+/**
+ * 4. Record every application as finally made, with the consents, inquiries and reviews it
+ * took: the ineligible are declined with their reasons (the insurer never reviews those).
+ */
+export function recordApplications(run: ProgrammeRun, deals: Deal[]) {
+  const { rng, out } = run;
+  for (const d of deals) {
+    const b = d.b;
+    if (d.eligible) {
+      review(run, d);
+      if (!d.eligible) throw new Error(`demo programme: application ${d.appId} became ineligible on its final terms`);
+    }
+    out.applications.push({
+      id: d.appId,
+      borrower_id: b.borrower.id,
+      bank_id: d.bank,
+      insurer_id: d.insurer,
+      amount: d.amount.toFixed(2),
+      term_years: d.termYears,
+      interest_rate: d.rate,
+      repayment_method: d.method,
+      loan_purpose: `扩大${b.borrower.sector}经营`,
+      status: d.eligible ? 'DISBURSED' : 'DECLINED',
+      submitted_by_role: 'BORROWER',
+      submitted_by: `borrower-${b.borrower.id.slice(0, 8)}`,
+      submitted_at: iso(d.submitted),
+      decided_at: iso(addDays(d.submitted, 1)),
+      updated_at: iso(d.submitted),
+    });
+    for (const [inst, role, purpose] of [
+      [d.bank, 'BANK', 'LOAN_APPLICATION'],
+      [d.insurer, 'INSURER', 'UNDERWRITING'],
+    ] as const) {
+      out.customers.push({ institution_id: inst, borrower_id: b.borrower.id, since: iso(d.submitted) });
+      const consentId = run.uuid();
+      out.consents.push({
+        id: consentId,
+        borrower_id: b.borrower.id,
+        institution_id: inst,
+        purpose,
+        granted_at: iso(d.submitted, 1),
+        expires_at: iso(addDays(d.submitted, 90), 1),
+        revoked_at: null,
+      });
+      out.inquiries.push({
+        id: run.uuid(),
+        borrower_id: b.borrower.id,
+        institution_id: inst,
+        user_id: `${inst}-officer-${rng.int(1, 9)}`,
+        purpose,
+        consent_id: consentId,
+        inquired_at: iso(addDays(d.submitted, 1), 3),
+      });
+      if (role === 'INSURER' && !d.eligible) break; // the bank declined; the insurer never reviewed
+      out.reviews.push({
+        id: run.uuid(),
+        application_id: d.appId,
+        institution_id: inst,
+        reviewer_role: role,
+        decision: d.eligible ? 'APPROVE' : 'DECLINE',
+        reasons: JSON.stringify([]),
+        eligible: d.eligible,
+        eligibility_reasons: JSON.stringify(d.reasons),
+        price: JSON.stringify(d.price),
+        score: d.scoreValue,
+        grade: d.grade,
+        factors: JSON.stringify(d.factors),
+        scorecard_version: d.scorecardVersion,
+        parameter_version: run.parameterVersion,
+        reviewed_by: `${inst}-officer-1`,
+        reviewed_at: iso(addDays(d.submitted, 1), 4),
+      });
+    }
+  }
 }

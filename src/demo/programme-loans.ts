@@ -2,43 +2,33 @@ import { Decimal } from 'decimal.js';
 import { STATUS_CODE } from '../modules/credit/rules.js';
 import { institutionAccount, reserveAccount, BORROWERS, FUND } from '../modules/ledger/posting.js';
 import { delinquencyStatus } from '../modules/lending/rules.js';
-import { generateSchedule, type Instalment } from '../modules/lending/schedule.js';
-import { price } from '../modules/underwriting/pricing.js';
-import { addDays, addYears, daysBetween, monthOf, monthsBetween } from '../time.js';
+import type { Instalment } from '../modules/lending/schedule.js';
+import { financingCost, quoteSchedule, type PremiumYear } from '../modules/underwriting/pricing.js';
+import { addDays, daysBetween, monthOf, monthsBetween } from '../time.js';
 import { bookDefault } from './programme-defaults.js';
-import { D, iso, type Deal, type ProgrammeRun } from './programme-run.js';
+import { D, iso, loanTerms, type Deal, type ProgrammeRun } from './programme-run.js';
 
 /**
- * 3. An eligible application's policy and loan: the premium money on issue, the instalments
- * paid (most on schedule, a few late, a few stopping), the shared credit record the loan
- * produced, and for a default that ran its course, the claim and what followed.
+ * An eligible application's policy and loan: the premium money by policy year (year 1 at
+ * issue, each later year at its start while the loan is still running), the instalments paid
+ * (most on schedule, a few late, a few stopping), the shared credit record the loan produced,
+ * and for a default that ran its course, the claim and what followed.
  */
 export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
   const { rng, p, today, out } = run;
   const b = d.b.borrower;
-  const pr = price(p, {
-    amount: d.amount.toFixed(2),
-    termYears: d.termYears,
-    interestRate: d.rate,
-    repaymentMethod: d.method,
-    grade: d.grade,
-    date: d.submitted,
-  });
-  out.reviews.filter((r) => r.application_id === d.appId).forEach((r) => (r.price = JSON.stringify(pr)));
   const policyId = run.uuid();
   const loanId = run.uuid();
   const policyNumber = `PL-${String(seq).padStart(8, '0')}`;
   const loanNumber = `LN-${String(seq).padStart(8, '0')}`;
-  const issued = addDays(d.submitted, 3);
-  const disbursed = addDays(d.submitted, 5);
-  const maturity = addYears(disbursed, d.termYears);
-  const schedule: Instalment[] = generateSchedule({
-    principal: d.amount.toFixed(2),
-    annualRate: d.rate,
-    termYears: d.termYears,
-    method: d.method,
-    disbursedOn: disbursed,
-  });
+  const { issued, disbursed, maturity, principal, schedule, premiumRate, premiums } = loanTerms(p, d);
+  // the borrower's annualised all-in cost on the loan's own schedule (as disburseLoan records it):
+  // the quote's when the loan's cash flows are the quote's (30/360 makes them so), else recomputed
+  const request = { amount: principal, termYears: d.termYears, interestRate: d.rate, repaymentMethod: d.method, date: d.submitted };
+  const cost = sameCashFlows(quoteSchedule(p, request, premiumRate), { schedule, premiums })
+    ? d.price.financingCostRate
+    : (financingCost({ principal, schedule, premiums, payment: p.premiumPayment })?.toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString() ??
+      null);
   const due = schedule.filter((i) => i.dueOn < today);
   // behaviour: most pay everything due; a few fall behind; a few stop paying and default
   const roll = rng.next();
@@ -66,6 +56,40 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
   const claimDate = defaultedOn ? addDays(defaultedOn, 10) : null;
   const claimed = claimDate !== null && addDays(claimDate, 20) <= today;
   const loanStatus = repaid ? 'REPAID' : claimed ? 'CLAIMED' : defaultedOn ? 'DEFAULTED' : 'ACTIVE';
+  // each policy year: charged at issue (year 1, or all years when paid SINGLE), else at its start
+  // if the loan was still running then; a year starting after the default is cancelled
+  const years = premiums.map((y) => {
+    const upFront = y.year === 1 || p.premiumPayment === 'SINGLE';
+    const chargedOn = upFront ? issued : y.startsOn;
+    const status = upFront
+      ? 'CHARGED'
+      : defaultedOn !== null && defaultedOn <= y.startsOn
+        ? 'CANCELLED'
+        : y.startsOn <= today
+          ? 'CHARGED'
+          : 'SCHEDULED';
+    return { y, chargedOn, status };
+  });
+  const charged = years.filter((x) => x.status === 'CHARGED');
+  const chargedSum = (k: 'premium' | 'subsidy' | 'borrowerPremium') => charged.reduce((t, x) => t.plus(x.y[k]), D(0)).toFixed(2);
+  for (const { y, chargedOn, status } of years) {
+    out.policyPremiums.push({
+      policy_id: policyId,
+      year: y.year,
+      starts_on: y.startsOn,
+      months: y.months,
+      insured_balance: y.insuredBalance,
+      premium: y.premium,
+      subsidy: y.subsidy,
+      borrower_premium: y.borrowerPremium,
+      status,
+      charged_at: status === 'CHARGED' ? iso(chargedOn) : null,
+      refund: '0.00',
+      subsidy_refund: '0.00',
+      borrower_refund: '0.00',
+      refunded_at: null,
+    });
+  }
   out.policies.push({
     id: policyId,
     policy_number: policyNumber,
@@ -73,12 +97,14 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
     insurer_id: d.insurer,
     bank_id: d.bank,
     borrower_id: b.id,
-    insured_amount: d.amount.toFixed(2),
+    insured_amount: principal,
     term_years: d.termYears,
-    premium_rate: pr.premiumRate,
-    premium_amount: pr.premiumAmount,
-    borrower_premium: pr.borrowerPremium,
-    subsidy_amount: pr.subsidyPremium,
+    premium_rate: premiumRate.toString(),
+    premium_amount: chargedSum('premium'),
+    borrower_premium: chargedSum('borrowerPremium'),
+    subsidy_amount: chargedSum('subsidy'),
+    premium_payment: p.premiumPayment,
+    annualised_cost: cost,
     subsidy_paid: '0.00',
     grade: d.grade,
     parameter_version: run.parameterVersion,
@@ -98,10 +124,11 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
     bank_id: d.bank,
     insurer_id: d.insurer,
     borrower_id: b.id,
-    principal: d.amount.toFixed(2),
+    principal,
     interest_rate: d.rate,
     term_years: d.termYears,
     repayment_method: d.method,
+    day_count: p.dayCount,
     disbursed_on: disbursed,
     maturity_on: maturity,
     outstanding_principal: repaid ? '0.00' : outstanding.toFixed(2),
@@ -114,42 +141,9 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
     updated_at: iso(today),
   });
   const policyRow = out.policies[out.policies.length - 1];
-  run.at(issued, 1, () => {
-    const refs = { policy_id: policyId, borrower_id: b.id };
-    run.post(
-      'BORROWER_PREMIUM',
-      issued,
-      `borrower's premium for policy ${policyNumber}`,
-      [
-        [institutionAccount(d.insurer), D(pr.borrowerPremium!)],
-        [BORROWERS, D(pr.borrowerPremium!).neg()],
-      ],
-      refs,
-    );
-    const pay = Decimal.min(D(pr.subsidyPremium!), run.fund(FUND.PREMIUM_SUBSIDY));
-    policyRow.subsidy_paid = pay.toFixed(2);
-    run.post(
-      'PREMIUM_SUBSIDY',
-      issued,
-      `premium subsidy for policy ${policyNumber}`,
-      [
-        [institutionAccount(d.insurer), pay],
-        [FUND.PREMIUM_SUBSIDY, pay.neg()],
-      ],
-      refs,
-    );
-    const reserve = D(pr.premiumAmount!).mul(p.riskReserveShare).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-    run.post(
-      'RISK_RESERVE',
-      issued,
-      `risk reserve from policy ${policyNumber} premium`,
-      [
-        [reserveAccount(d.insurer), reserve],
-        [institutionAccount(d.insurer), reserve.neg()],
-      ],
-      refs,
-    );
-  });
+  for (const { y, chargedOn } of charged) {
+    run.at(chargedOn, 1, () => chargePremiumYear(run, { d, policyId, policyNumber, policyRow, year: y, on: chargedOn }));
+  }
 
   // the shared credit records this loan and policy produced
   const closedOn = repaid ? maturity : claimed ? addDays(claimDate!, 20) : null;
@@ -184,6 +178,66 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
 
   if (!claimed) return;
   bookDefault(run, { d, seq, loanId, policyId, loanNumber, policyNumber, issued, outstanding, claimDate: claimDate! });
+}
+
+/**
+ * A policy year's premium money, as the platform posts it when the year is charged: the
+ * borrower's share to the insurer, the subsidy from the premium-subsidy fund (as far as it
+ * holds; the subsidy budget sees that it always does), and the insurer's risk reserve (建议四)
+ * from the year's premium.
+ */
+function chargePremiumYear(
+  run: ProgrammeRun,
+  c: { d: Deal; policyId: string; policyNumber: string; policyRow: Record<string, unknown>; year: PremiumYear; on: string },
+) {
+  const { d, policyId, policyNumber, policyRow, year: y, on } = c;
+  const refs = { policy_id: policyId, borrower_id: d.b.borrower.id };
+  const of = `policy ${policyNumber} year ${y.year}`;
+  run.post(
+    'BORROWER_PREMIUM',
+    on,
+    `borrower's premium for ${of}`,
+    [
+      [institutionAccount(d.insurer), D(y.borrowerPremium)],
+      [BORROWERS, D(y.borrowerPremium).neg()],
+    ],
+    refs,
+  );
+  const pay = Decimal.min(D(y.subsidy), run.fund(FUND.PREMIUM_SUBSIDY));
+  policyRow.subsidy_paid = D(policyRow.subsidy_paid as string)
+    .plus(pay)
+    .toFixed(2);
+  run.post(
+    'PREMIUM_SUBSIDY',
+    on,
+    `premium subsidy for policy ${policyNumber}`,
+    [
+      [institutionAccount(d.insurer), pay],
+      [FUND.PREMIUM_SUBSIDY, pay.neg()],
+    ],
+    refs,
+  );
+  const reserve = D(y.premium).mul(run.p.riskReserveShare).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  run.post(
+    'RISK_RESERVE',
+    on,
+    `risk reserve from ${of} premium`,
+    [
+      [reserveAccount(d.insurer), reserve],
+      [institutionAccount(d.insurer), reserve.neg()],
+    ],
+    refs,
+  );
+}
+
+/** Whether two schedules and their premium years move the same money in the same months (the IRR's only inputs). */
+function sameCashFlows(
+  a: { schedule: Instalment[]; premiums: PremiumYear[] | null },
+  b: { schedule: Instalment[]; premiums: PremiumYear[] },
+) {
+  const flows = (x: { schedule: Instalment[]; premiums: PremiumYear[] | null }) =>
+    JSON.stringify([x.schedule.map((i) => [i.principalDue, i.interestDue]), x.premiums?.map((y) => [y.year, y.borrowerPremium])]);
+  return flows(a) === flows(b);
 }
 
 /** The first day of the month `months` after `monthStart`'s month. */

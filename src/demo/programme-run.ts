@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
+import { generateSchedule } from '../modules/lending/schedule.js';
 import type { ProgrammeParameters, RepaymentMethod } from '../modules/parameters/rules.js';
-import { startOfBusinessDay } from '../time.js';
+import type { EligibilityAccount, Reason } from '../modules/underwriting/eligibility.js';
+import { annualPremiumRate, premiumSchedule, type Price } from '../modules/underwriting/pricing.js';
+import { addDays, addYears, startOfBusinessDay } from '../time.js';
 import type { BorrowerBundle } from './generate.js';
 import type { Rng } from './random.js';
 
@@ -11,6 +14,8 @@ export interface ProgrammeRows {
   applications: Row[];
   reviews: Row[];
   policies: Row[];
+  /** Each policy's premium by policy year (CHARGED, SCHEDULED or CANCELLED as of the demo's today). */
+  policyPremiums: Row[];
   loans: Row[];
   instalments: Row[];
   claims: Row[];
@@ -29,13 +34,15 @@ export type Money = Decimal;
 export const D = (x: Decimal.Value) => new Decimal(x);
 export const iso = (date: string, hour = 2) => new Date(startOfBusinessDay(date).getTime() + hour * 3600_000).toISOString();
 
-/** An eligible application on its way to a policy and a loan. */
+/** An application: what the borrower asked for, the score, and (eligible ones) on its way to a policy and a loan. */
 export interface Deal {
   b: BorrowerBundle;
   appId: string;
   bank: string;
   insurer: string;
   submitted: string;
+  /** The term the borrower wanted; `termYears` is the one offered (1 year once the subsidy budget has no room for more). */
+  requestedTermYears: number;
   termYears: number;
   method: RepaymentMethod;
   rate: string;
@@ -44,7 +51,14 @@ export interface Deal {
   cap: Money;
   grade: 'A' | 'B' | 'C' | 'D' | 'E';
   scoreValue: number;
+  scorecardVersion: string;
   factors: unknown;
+  /** The profile as eligibility weighs it. */
+  accounts: EligibilityAccount[];
+  /** The shared rules' verdict and the price, on the request as finally made. */
+  eligible: boolean;
+  reasons: Reason[];
+  price: Price;
 }
 
 /** The generation's shared state: the random stream, the rows so far, and the money's events in date order. */
@@ -66,11 +80,39 @@ export interface ProgrammeRun {
   settle(): void;
 }
 
+/**
+ * A deal's policy and loan as the platform would set them up: issued 3 days after the
+ * application, disbursed 2 days later; the schedule on the parameter version's day count, and
+ * the premium by policy year on the balance at risk (pricing.ts premiumSchedule).
+ */
+export function loanTerms(p: ProgrammeParameters, d: Pick<Deal, 'submitted' | 'termYears' | 'method' | 'rate' | 'grade' | 'amount'>) {
+  const issued = addDays(d.submitted, 3);
+  const disbursed = addDays(d.submitted, 5);
+  const maturity = addYears(disbursed, d.termYears);
+  const principal = d.amount.toFixed(2);
+  const schedule = generateSchedule({
+    principal,
+    annualRate: d.rate,
+    termYears: d.termYears,
+    method: d.method,
+    disbursedOn: disbursed,
+    dayCount: p.dayCount,
+  });
+  const premiumRate = annualPremiumRate(p, d.grade, d.termYears);
+  if (premiumRate === null) throw new Error(`demo programme: a ${d.termYears}-year term is not offered`);
+  const premiums = premiumSchedule(p, { rate: premiumRate, principal, schedule, startsOn: disbursed });
+  return { issued, disbursed, maturity, principal, schedule, premiumRate, premiums };
+}
+
+/** The premium subsidy a loan commits the fund to over all its policy years. */
+export const committedSubsidy = (premiums: { subsidy: string }[]) => premiums.reduce((t, y) => t.plus(y.subsidy), new Decimal(0));
+
 export function emptyRows(): ProgrammeRows {
   return {
     applications: [],
     reviews: [],
     policies: [],
+    policyPremiums: [],
     loans: [],
     instalments: [],
     claims: [],

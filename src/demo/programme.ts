@@ -2,7 +2,7 @@ import type { ProgrammeParameters } from '../modules/parameters/rules.js';
 import { BUDGET, FUND } from '../modules/ledger/posting.js';
 import { addDays, businessDate } from '../time.js';
 import type { BorrowerBundle } from './generate.js';
-import { applyAndReview, scaleToPlan } from './programme-applications.js';
+import { applyFor, budgetTerms, recordApplications, scaleToPlan } from './programme-applications.js';
 import { bookLoan } from './programme-loans.js';
 import { D, startRun, type ProgrammeRows } from './programme-run.js';
 import { Rng } from './random.js';
@@ -15,7 +15,9 @@ export type { ProgrammeRows } from './programme-run.js';
  * eligible get a policy and a loan, most repay on schedule, a few fall behind or default, and
  * defaults run through claim, court confirmation, compensation and recovery. Amounts are
  * scaled so the credit disbursed is exactly the seed plan's 300,000,000.00, against
- * 5,000,000.00 premium subsidy and 5,000,000.00 risk compensation (30× leverage). Everything
+ * 5,000,000.00 premium subsidy and 5,000,000.00 risk compensation (30× leverage); the subsidy
+ * budget decides how many loans get the longer terms (each policy year's subsidy is paid from
+ * the fund when the year is charged, so the fund is never overdrawn and never owes). Everything
  * is computed with the platform's own pure rules; money goes through the same ledger rules.
  */
 export interface ProgrammePlan {
@@ -46,11 +48,16 @@ export function generateProgramme(
   });
 
   // 1. who applies, for what, and what the shared rules say
-  const eligible = applyAndReview(run, bundles);
+  const deals = applyFor(run, bundles);
+  const eligible = deals.filter((d) => d.eligible);
   // 2. scale the amounts so the programme disbursed exactly the plan's total, within the caps
-  scaleToPlan(run, eligible, opts.plan.targetDisbursed);
+  scaleToPlan(eligible, opts.plan.targetDisbursed);
+  // 3. the subsidy budget: longer terms only while it can pay every policy year they commit
+  budgetTerms(run, eligible, opts.plan.premiumSubsidyDeposit);
+  // 4. the applications as finally made, with their consents, inquiries and reviews
+  recordApplications(run, deals);
 
-  // 3. money: a chronological ledger, the funds paid out in order until they run dry
+  // 5. money: a chronological ledger, the funds paid out in order until they run dry
   run.at(start, 0, () => {
     run.post('FUND_DEPOSIT', start, '2014 plan: premium subsidy (保险保费补贴资金)', [
       [FUND.PREMIUM_SUBSIDY, D(opts.plan.premiumSubsidyDeposit)],
@@ -62,7 +69,7 @@ export function generateProgramme(
     ]);
   });
   let seq = 0;
-  // each loan, and (4.) a default's claim, court, compensation and recoveries
+  // each loan with its premium years, and a default's claim, court, compensation and recoveries
   for (const d of eligible) bookLoan(run, d, ++seq);
   run.settle();
   return run.out;

@@ -329,6 +329,44 @@ const OPS: Op[] = [
     doc: `mutation($l: ID!, $k: String!) { recordRepayment(loanId: $l, amount: "1.00", idempotencyKey: $k) { id } }`,
     vars: async () => ({ l: deal.loanId, k: key() }),
   },
+  {
+    field: 'settlementQuote',
+    allowed: ['BANK', 'INSURER', 'BORROWER'],
+    doc: `query($l: ID!) { settlementQuote(loanId: $l) { total } }`,
+    vars: async () => ({ l: deal.loanId }),
+  },
+  {
+    field: 'settleLoan',
+    allowed: ['BANK'],
+    // a fresh 1,000.00 loan settled on its day of disbursement: the principal, nothing accrued
+    doc: `mutation($i: SettlementInput!, $k: String!) { settleLoan(input: $i, idempotencyKey: $k) { total } }`,
+    vars: async (_r, allowed) => ({
+      i: {
+        loanId: allowed ? (await disbursedLoan(t, b, bank, insurer, { amount: '1000.00', interestRate: '0.04' })).loanId : NOWHERE,
+        amount: '1000.00',
+      },
+      k: key(),
+    }),
+  },
+  {
+    field: 'proposeExtension',
+    allowed: ['BANK'],
+    // a fresh, current 1,000.00 loan extended by 6 months
+    doc: `mutation($i: ExtensionInput!, $k: String!) { proposeExtension(input: $i, idempotencyKey: $k) { id } }`,
+    vars: async (_r, allowed) => ({ i: { loanId: allowed ? await freshLoan() : NOWHERE, extraMonths: 6, reason: 'matrix' }, k: key() }),
+  },
+  {
+    field: 'agreeExtension',
+    allowed: ['INSURER'],
+    doc: `mutation($id: ID!, $k: String!) { agreeExtension(id: $id, idempotencyKey: $k) { id } }`,
+    vars: async (_r, allowed) => ({ id: allowed ? await proposedExtension() : NOWHERE, k: key() }),
+  },
+  {
+    field: 'declineExtension',
+    allowed: ['INSURER'],
+    doc: `mutation($id: ID!, $k: String!) { declineExtension(id: $id, reason: "matrix", idempotencyKey: $k) { id } }`,
+    vars: async (_r, allowed) => ({ id: allowed ? await proposedExtension() : NOWHERE, k: key() }),
+  },
   { field: 'fundBalances', allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'], doc: `{ fundBalances { premiumSubsidyFund } }` },
   { field: 'ledgerEntries', allowed: ['BANK', 'INSURER', 'GOVERNMENT', 'ADMIN'], doc: `{ ledgerEntries { id } }` },
   { field: 'trialBalance', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ trialBalance { total } }` },
@@ -450,6 +488,20 @@ async function disputeFor(role: Role | null): Promise<string> {
   const inst = instOf(role);
   const acc = (await furnish(t, inst, [{ borrowerId: b.id, kind: inst.kind === 'INSURER' ? 'INSURANCE_POLICY' : 'LOAN' }])).accounts[0].id;
   return file('recordId', { x: acc });
+}
+
+/** A fresh, current loan of b's (disbursed today), and an extension of one proposed by its bank. */
+const freshLoan = async () => (await disbursedLoan(t, b, bank, insurer, { amount: '1000.00', interestRate: '0.04' })).loanId;
+async function proposedExtension(): Promise<string> {
+  const r = await t.gql(
+    bank.token,
+    `mutation($i: ExtensionInput!, $k: String!) { proposeExtension(input: $i, idempotencyKey: $k) { id } }`,
+    {
+      i: { loanId: await freshLoan(), extraMonths: 6, reason: 'matrix' },
+      k: key(),
+    },
+  );
+  return r.data.proposeExtension.id;
 }
 
 let claimed: string | undefined;

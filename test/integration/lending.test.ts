@@ -75,7 +75,7 @@ describe('quote: the shared rules', () => {
       borrowerPremium: '3000.00',
       subsidyPremium: '3900.00',
       interestAmount: '23400.00',
-      financingCostRate: '0.088',
+      financingCostRate: '0.088486', // the annualised IRR: the premium is paid up front (pricing.test.ts)
       termOffered: true,
     });
   });

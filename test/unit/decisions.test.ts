@@ -109,7 +109,7 @@ describe('explanations', () => {
     expect(text).toContain('等级系数 1.00');
     expect(text).toContain('财政补贴 3900.00 元');
     expect(text).toContain('您自己承担 3000.00 元');
-    expect(text).toContain('8.80%');
+    expect(text).toContain('年化综合融资成本为 8.85%');
     const four = price(P, {
       amount: '300000.00',
       termYears: 4,

@@ -13,7 +13,7 @@ const seedCase = {
 };
 
 describe('the seed case (张家口 2014)', () => {
-  it('300,000 for one year at benchmark 6.00% + 30%: premium 6,900.00, borrower 3,000.00, subsidy 3,900.00, cost 8.80%', () => {
+  it('300,000 for one year at benchmark 6.00% + 30%: premium 6,900.00, borrower 3,000.00, subsidy 3,900.00, annualised cost 8.85%', () => {
     expect(benchmarkRate(P, '2014-06-15', 1)).toEqual({ rate: '0.06', effectiveOn: '2012-07-06' });
     expect(rateCeiling(P, '2014-06-15', 1)).toBe('0.078');
     const q = price(P, seedCase);
@@ -22,8 +22,23 @@ describe('the seed case (张家口 2014)', () => {
       premiumAmount: '6900.00',
       borrowerPremium: '3000.00',
       subsidyPremium: '3900.00',
-      financingCostRate: '0.088',
+      // the seed's "7.8% + 1% = 8.8%" treats the premium as paid through the year; it is paid up front, so the
+      // borrower has 297,000 for a year and pays 1,950 × 11 then 301,950: 12 × monthly IRR = 8.848576%
+      // (Python decimal bisection; Excel =IRR({297000,-1950,…,-301950})*12)
+      financingCostRate: '0.088486',
       interestAmount: '23400.00',
+      premiumPayment: 'ANNUAL',
+      premiumSchedule: [
+        {
+          year: 1,
+          startsOn: '2014-06-15',
+          months: 12,
+          insuredBalance: '300000.00',
+          premium: '6900.00',
+          subsidy: '3900.00',
+          borrowerPremium: '3000.00',
+        },
+      ],
     });
   });
 });

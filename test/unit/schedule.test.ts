@@ -7,6 +7,8 @@ import {
   outstandingPrincipal,
   totalInterest,
   totalPrincipal,
+  accrue,
+  exactInterest,
   type InstalmentState,
 } from '../../src/modules/lending/schedule.js';
 
@@ -75,5 +77,66 @@ describe('schedules', () => {
     s[0].interestPaid = s[0].interestDue;
     expect(daysPastDue(s, '2026-03-02')).toBe(1);
     expect(outstandingPrincipal(s).toFixed(2)).toBe('12000.00');
+  });
+
+  it('puts the rounding residue in the last instalment: 12 × 235.625 is 2,827.50, not 12 × 235.63', () => {
+    const s = generateSchedule({
+      principal: '150000.00',
+      annualRate: '0.01885',
+      termYears: 1,
+      method: 'INTEREST_ONLY_BULLET',
+      disbursedOn: '2026-01-15',
+    });
+    expect(s.slice(0, 11).every((i) => i.interestDue === '235.63')).toBe(true);
+    expect(s[11]).toEqual({ seq: 12, dueOn: '2027-01-15', principalDue: '150000.00', interestDue: '235.57' });
+    expect(totalInterest(s).toFixed(2)).toBe('2827.50'); // 150,000 × 1.885% exactly
+    expect(exactInterest(s, { principal: '150000.00', annualRate: '0.01885', disbursedOn: '2026-01-15' }).toFixed(2)).toBe('2827.50');
+  });
+
+  it('counts days by the convention: PBoC 30/360 (months at ÷12, odd days at ÷360), actual/360, actual/365', () => {
+    // 100,000 at 7.2%: a whole month 600.00; 45 days = 1 month + 14 days (Jan 15 → Feb 15 → Mar 1) = 600 + 280 = 880.00
+    expect(accrue('100000', '0.072', 'PBOC_30_360', '2026-01-15', '2026-02-15').toFixed(2)).toBe('600.00');
+    expect(accrue('100000', '0.072', 'PBOC_30_360', '2026-01-15', '2026-03-01').toFixed(2)).toBe('880.00');
+    expect(accrue('100000', '0.072', 'ACT_360', '2026-01-15', '2026-03-01').toFixed(2)).toBe('900.00'); // 45 × 20
+    expect(accrue('100000', '0.072', 'ACT_365', '2026-01-15', '2026-03-01').toFixed(4)).toBe('887.6712'); // 45 × 7,200 ÷ 365
+    expect(accrue('100000', '0.072', 'ACT_360', '2026-03-01', '2026-03-01').toFixed(2)).toBe('0.00');
+    // a year of actual/360 costs 365/360 of the nominal rate; the schedule's interest sums to it exactly
+    const act = generateSchedule({
+      principal: '100000.00',
+      annualRate: '0.072',
+      termYears: 1,
+      method: 'INTEREST_ONLY_BULLET',
+      disbursedOn: '2026-01-15',
+      dayCount: 'ACT_360',
+    });
+    expect(act[0].interestDue).toBe('620.00'); // 31 days × 20.00
+    expect(act[1].interestDue).toBe('560.00'); // 28 days
+    expect(totalInterest(act).toFixed(2)).toBe('7300.00'); // 365 × 20.00
+    const eq = generateSchedule({
+      principal: '100000.00',
+      annualRate: '0.0565',
+      termYears: 2,
+      method: 'EQUAL_INSTALMENTS',
+      disbursedOn: '2026-01-31',
+      dayCount: 'ACT_365',
+    });
+    expect(totalPrincipal(eq).toFixed(2)).toBe('100000.00');
+    expect(totalInterest(eq).toFixed(2)).toBe(
+      exactInterest(eq, { principal: '100000.00', annualRate: '0.0565', disbursedOn: '2026-01-31', dayCount: 'ACT_365' }).toFixed(2),
+    );
+  });
+
+  it("continues a loan's numbering and runs for a number of months (an extension's remainder)", () => {
+    const s = generateSchedule({
+      principal: '60000.00',
+      annualRate: '0.06',
+      months: 9,
+      method: 'EQUAL_INSTALMENTS',
+      disbursedOn: '2026-07-10',
+      firstSeq: 4,
+    });
+    expect(s.map((i) => i.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(s[0].dueOn).toBe('2026-08-10');
+    expect(totalPrincipal(s).toFixed(2)).toBe('60000.00');
   });
 });

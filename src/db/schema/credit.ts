@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { day, inList, money, tstz } from './common.js';
 import {
   ACCOUNT_KINDS,
@@ -65,6 +65,36 @@ export const creditAccounts = pgTable(
     check('credit_accounts_history_check', sql`length(${t.paymentHistory}) between 1 and 24`),
     check('credit_accounts_source_check', sql.raw(`source in (${inList(RECORD_SOURCES)})`)),
     check('credit_accounts_held_check', sql`(${t.held} is null) = (${t.heldUntil} is null)`),
+  ],
+);
+
+/**
+ * Special transactions on an account (征信报告 "特殊交易"): an early settlement (提前结清) or an
+ * extension (展期), reported by the account's institution with the month's status, so no reader
+ * mistakes an extended loan for a clean on-time one. Append-only.
+ */
+export const creditSpecialTransactions = pgTable(
+  'credit_special_transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => creditAccounts.id),
+    kind: text('kind').notNull(),
+    occurredOn: day('occurred_on').notNull(),
+    /** EARLY_SETTLEMENT: the amount paid to settle; EXTENSION: the balance extended. */
+    amount: money('amount').notNull(),
+    /** EXTENSION: the months added. */
+    months: integer('months'),
+    /** EXTENSION: the new maturity. */
+    newMaturityOn: day('new_maturity_on'),
+    detail: text('detail').notNull(),
+    createdAt: tstz('created_at').notNull(),
+  },
+  (t) => [
+    index('credit_special_transactions_account_idx').on(t.accountId),
+    check('credit_special_transactions_kind_check', sql`${t.kind} in ('EARLY_SETTLEMENT', 'EXTENSION')`),
+    check('credit_special_transactions_extension_check', sql`(${t.kind} = 'EXTENSION') = (${t.months} is not null)`),
   ],
 );
 

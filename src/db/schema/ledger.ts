@@ -49,7 +49,7 @@ export const ledgerTransactions = pgTable(
     uniqueIndex('ledger_transactions_reversed_once').on(t.reverses),
     check(
       'ledger_transactions_kind_check',
-      sql`${t.kind} in ('FUND_DEPOSIT', 'BORROWER_PREMIUM', 'PREMIUM_SUBSIDY', 'RISK_RESERVE', 'CLAIM_PAYMENT', 'RISK_COMPENSATION', 'RECOVERY', 'REVERSAL')`,
+      sql`${t.kind} in ('FUND_DEPOSIT', 'BORROWER_PREMIUM', 'PREMIUM_SUBSIDY', 'RISK_RESERVE', 'CLAIM_PAYMENT', 'RISK_COMPENSATION', 'RECOVERY', 'REVERSAL', 'PREMIUM_REFUND')`,
     ),
   ],
 );

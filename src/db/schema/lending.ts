@@ -116,9 +116,14 @@ export const policies = pgTable(
     insuredAmount: money('insured_amount').notNull(),
     termYears: integer('term_years').notNull(),
     premiumRate: rate('premium_rate').notNull(),
+    /** Charged so far, net of refunds (the policy years charged: policy_premiums); the split below likewise. */
     premiumAmount: money('premium_amount').notNull(),
     borrowerPremium: money('borrower_premium').notNull(),
     subsidyAmount: money('subsidy_amount').notNull(),
+    /** ANNUAL: each policy year charged at its start; SINGLE: all years at issue (the parameter version's choice). */
+    premiumPayment: text('premium_payment').notNull().default('ANNUAL'),
+    /** The borrower's annualised all-in cost (IRR) of the loan as priced, then as disbursed, then as extended. */
+    annualisedCost: rate('annualised_cost'),
     /** Paid so far by the premium-subsidy fund; the rest waits for the fund's next deposit. */
     subsidyPaid: money('subsidy_paid').notNull().default('0'),
     grade: text('grade').notNull(),
@@ -138,6 +143,48 @@ export const policies = pgTable(
     check('policies_status_check', sql`${t.status} in ('ISSUED', 'PLEDGED', 'ACTIVE', 'CLOSED', 'CLAIMED')`),
     check('policies_premium_split_check', sql`${t.borrowerPremium} + ${t.subsidyAmount} = ${t.premiumAmount}`),
     check('policies_subsidy_paid_check', sql`${t.subsidyPaid} between 0 and ${t.subsidyAmount}`),
+    check('policies_premium_payment_check', sql`${t.premiumPayment} in ('ANNUAL', 'SINGLE')`),
+  ],
+);
+
+/**
+ * A policy's premium by policy year (建议一): the insured balance at the start of the year and the
+ * premium on it. SCHEDULED until charged (at issue for year 1, or every year under SINGLE; at the
+ * year's start otherwise), CANCELLED when the loan ends before the year starts. A refund (early
+ * settlement) returns the unearned part of a charged year, split like the premium.
+ */
+export const policyPremiums = pgTable(
+  'policy_premiums',
+  {
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id),
+    year: integer('year').notNull(),
+    startsOn: day('starts_on').notNull(),
+    months: integer('months').notNull(),
+    insuredBalance: money('insured_balance').notNull(),
+    premium: money('premium').notNull(),
+    subsidy: money('subsidy').notNull(),
+    borrowerPremium: money('borrower_premium').notNull(),
+    status: text('status').notNull(),
+    chargedAt: tstz('charged_at'),
+    refund: money('refund').notNull().default('0'),
+    subsidyRefund: money('subsidy_refund').notNull().default('0'),
+    borrowerRefund: money('borrower_refund').notNull().default('0'),
+    refundedAt: tstz('refunded_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.policyId, t.year] }),
+    check('policy_premiums_status_check', sql`${t.status} in ('SCHEDULED', 'CHARGED', 'CANCELLED')`),
+    check(
+      'policy_premiums_split_check',
+      sql`${t.subsidy} + ${t.borrowerPremium} = ${t.premium} and ${t.subsidy} >= 0 and ${t.borrowerPremium} >= 0`,
+    ),
+    check(
+      'policy_premiums_refund_check',
+      sql`${t.subsidyRefund} + ${t.borrowerRefund} = ${t.refund} and ${t.refund} between 0 and ${t.premium} and ${t.subsidyRefund} between 0 and ${t.subsidy}`,
+    ),
+    check('policy_premiums_months_check', sql`${t.months} between 1 and 12`),
   ],
 );
 
@@ -182,6 +229,12 @@ export const loans = pgTable(
     /** Set when the loan crossed the default threshold; it stays set whatever follows. */
     defaultedOn: day('defaulted_on'),
     closedOn: day('closed_on'),
+    /** The interest day-count convention of the loan's parameter version, fixed at disbursement. */
+    dayCount: text('day_count').notNull().default('PBOC_30_360'),
+    /** Set when the borrower settled the loan before maturity (settleLoan). */
+    settledEarlyOn: day('settled_early_on'),
+    /** The maturity before an extension (展期); null if never extended. */
+    originalMaturityOn: day('original_maturity_on'),
     updatedAt: tstz('updated_at').notNull(),
   },
   (t) => [
@@ -189,6 +242,65 @@ export const loans = pgTable(
     index('loans_bank_idx').on(t.bankId, t.status),
     check('loans_status_check', sql`${t.status} in ('ACTIVE', 'REPAID', 'DEFAULTED', 'CLAIMED', 'CLOSED')`),
     check('loans_outstanding_check', sql`${t.outstandingPrincipal} >= 0 and ${t.outstandingPrincipal} <= ${t.principal}`),
+    check('loans_day_count_check', sql`${t.dayCount} in ('PBOC_30_360', 'ACT_360', 'ACT_365')`),
+  ],
+);
+
+/** An early settlement (提前结清): what the borrower paid, how it was made up, and the premium refunded. */
+export const loanSettlements = pgTable('loan_settlements', {
+  loanId: uuid('loan_id')
+    .primaryKey()
+    .references(() => loans.id),
+  settledOn: day('settled_on').notNull(),
+  principal: money('principal').notNull(),
+  accruedInterest: money('accrued_interest').notNull(),
+  overdueInterest: money('overdue_interest').notNull(),
+  total: money('total').notNull(),
+  /** Scheduled interest the borrower no longer owes. */
+  interestForgone: money('interest_forgone').notNull(),
+  premiumRefund: money('premium_refund').notNull(),
+  borrowerRefund: money('borrower_refund').notNull(),
+  subsidyRefund: money('subsidy_refund').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: tstz('recorded_at').notNull(),
+});
+
+/**
+ * An extension (展期), at most one per loan: the bank proposes, the insurer agrees and endorses
+ * the policy for the new maturity and premium.
+ */
+export const loanExtensions = pgTable(
+  'loan_extensions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    loanId: uuid('loan_id')
+      .notNull()
+      .references(() => loans.id),
+    extraMonths: integer('extra_months').notNull(),
+    interestRate: rate('interest_rate').notNull(),
+    /** The first instalment the new schedule replaces. */
+    fromSeq: integer('from_seq').notNull(),
+    oldMaturityOn: day('old_maturity_on').notNull(),
+    newMaturityOn: day('new_maturity_on').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason').notNull(),
+    proposedBy: text('proposed_by').notNull(),
+    proposedAt: tstz('proposed_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: tstz('decided_at'),
+    declineReason: text('decline_reason'),
+    /** The endorsement: the premium years before and after, and the annualised cost. */
+    endorsement: jsonb('endorsement'),
+  },
+  (t) => [
+    uniqueIndex('loan_extensions_one_agreed')
+      .on(t.loanId)
+      .where(sql`status = 'AGREED'`),
+    uniqueIndex('loan_extensions_one_open')
+      .on(t.loanId)
+      .where(sql`status = 'PROPOSED'`),
+    check('loan_extensions_status_check', sql`${t.status} in ('PROPOSED', 'AGREED', 'DECLINED')`),
+    check('loan_extensions_months_check', sql`${t.extraMonths} between 1 and 36`),
   ],
 );
 

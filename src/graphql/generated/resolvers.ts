@@ -56,6 +56,10 @@ export type AgeingRun = {
   changed: Scalars['Int']['output'];
   defaulted: Scalars['Int']['output'];
   examined: Scalars['Int']['output'];
+  /** Scheduled policy years cancelled because their loan ended before they started. */
+  premiumYearsCancelled: Scalars['Int']['output'];
+  /** Policy years whose premium fell due and was charged in this run (ANNUAL premium). */
+  premiumYearsCharged: Scalars['Int']['output'];
 };
 
 export type Application = {
@@ -368,6 +372,8 @@ export type CreditAccount = {
    */
   paymentPattern: Scalars['String']['output'];
   source: RecordSource;
+  /** Special transactions (特殊交易): an early settlement, an extension. Oldest first. */
+  specialTransactions: Array<SpecialTransaction>;
   statements: Array<PersonalStatement>;
   status: AccountStatus;
   /** The 24 months ending with the current month, most recent first. */
@@ -457,6 +463,16 @@ export type CustomerConnection = {
   nodes: Array<Customer>;
   pageInfo: PageInfo;
 };
+
+/**
+ * How interest accrues. PBOC_30_360: a whole month at the annual rate ÷ 12, odd days at ÷ 360
+ * (《人民币利率管理规定》, what Chinese banks use for instalment loans); ACT_360: actual days ÷ 360;
+ * ACT_365: actual days ÷ 365.
+ */
+export type DayCount =
+  | 'ACT_360'
+  | 'ACT_365'
+  | 'PBOC_30_360';
 
 /** One decision about the borrower, explained (PIPL Art 24). */
 export type Decision = {
@@ -584,6 +600,29 @@ export type EligibilityReasonCode =
   | 'OVER_CATEGORY_CAP'
   | 'RATE_ABOVE_CEILING'
   | 'TERM_NOT_OFFERED';
+
+export type Endorsement = {
+  __typename?: 'Endorsement';
+  /** The premium the extension adds (after − before, over the years not yet charged). */
+  additionalPremium: Scalars['Money']['output'];
+  after: Array<PremiumYear>;
+  annualisedCost?: Maybe<Scalars['Rate']['output']>;
+  before: Array<PremiumYear>;
+};
+
+export type ExtensionInput = {
+  /** Months added to the maturity: within 贷款通则 Art 12 (≤ the original term for a 1-year loan, ≤ half of it for longer) and the programme's longest term. */
+  extraMonths: Scalars['Int']['input'];
+  /** Default: the loan's rate; never above the ceiling for the new total term on the day. */
+  interestRate?: InputMaybe<Scalars['Rate']['input']>;
+  loanId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type ExtensionStatus =
+  | 'AGREED'
+  | 'DECLINED'
+  | 'PROPOSED';
 
 /** Every figure here is a ledger balance or a sum of recorded obligations. */
 export type FundBalances = {
@@ -814,6 +853,8 @@ export type LedgerTransactionKind =
   | 'BORROWER_PREMIUM'
   | 'CLAIM_PAYMENT'
   | 'FUND_DEPOSIT'
+  /** The unearned premium returned on early settlement (to the borrower and the subsidy fund). */
+  | 'PREMIUM_REFUND'
   | 'PREMIUM_SUBSIDY'
   | 'RECOVERY'
   | 'REVERSAL'
@@ -839,16 +880,21 @@ export type Loan = {
   bank: Institution;
   borrowerId: Scalars['ID']['output'];
   closedOn?: Maybe<Scalars['Date']['output']>;
+  dayCount: DayCount;
   daysPastDue: Scalars['Int']['output'];
   defaultedOn?: Maybe<Scalars['Date']['output']>;
   /** The credit-reporting bucket of daysPastDue. */
   delinquency: AccountStatus;
   disbursedOn: Scalars['Date']['output'];
+  /** The loan's extension, proposed, agreed or declined (the latest). */
+  extension?: Maybe<LoanExtension>;
   id: Scalars['ID']['output'];
   insurer: Institution;
   interestRate: Scalars['Rate']['output'];
   loanNumber: Scalars['String']['output'];
   maturityOn: Scalars['Date']['output'];
+  /** The maturity before the extension; null if never extended. */
+  originalMaturityOn?: Maybe<Scalars['Date']['output']>;
   outstandingPrincipal: Scalars['Money']['output'];
   parameterVersion: Scalars['Int']['output'];
   policy: Policy;
@@ -856,8 +902,29 @@ export type Loan = {
   repaymentMethod: RepaymentMethod;
   repayments: Array<Repayment>;
   schedule: Array<Instalment>;
+  /** Set when the borrower settled the loan before maturity. */
+  settledEarlyOn?: Maybe<Scalars['Date']['output']>;
+  settlement?: Maybe<LoanSettlement>;
   status: LoanStatus;
   termYears: Scalars['Int']['output'];
+};
+
+/** An extension (展期): proposed by the bank, agreed by the insurer, at most once per loan. */
+export type LoanExtension = {
+  __typename?: 'LoanExtension';
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  declineReason?: Maybe<Scalars['String']['output']>;
+  /** The policy's endorsement: its premium years before and after, and the annualised cost. */
+  endorsement?: Maybe<Endorsement>;
+  extraMonths: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  interestRate: Scalars['Rate']['output'];
+  loanId: Scalars['ID']['output'];
+  newMaturityOn: Scalars['Date']['output'];
+  oldMaturityOn: Scalars['Date']['output'];
+  proposedAt: Scalars['DateTime']['output'];
+  reason: Scalars['String']['output'];
+  status: ExtensionStatus;
 };
 
 export type LoanRequestTerms = {
@@ -866,6 +933,21 @@ export type LoanRequestTerms = {
   interestRate: Scalars['Rate']['output'];
   repaymentMethod: RepaymentMethod;
   termYears: Scalars['Int']['output'];
+};
+
+export type LoanSettlement = {
+  __typename?: 'LoanSettlement';
+  accruedInterest: Scalars['Money']['output'];
+  borrowerRefund: Scalars['Money']['output'];
+  interestForgone: Scalars['Money']['output'];
+  loan: Loan;
+  overdueInterest: Scalars['Money']['output'];
+  premiumRefund: Scalars['Money']['output'];
+  principal: Scalars['Money']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  settledOn: Scalars['Date']['output'];
+  subsidyRefund: Scalars['Money']['output'];
+  total: Scalars['Money']['output'];
 };
 
 export type LoanStatus =
@@ -968,8 +1050,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** BORROWER: a statement (≤ 500 characters) on one of your records, public records, or (neither given) the whole file. */
   addPersonalStatement: PersonalStatement;
-  /** Age every active loan as of a date (ADMIN; also run on a schedule when AGEING_INTERVAL_MINUTES is set). */
+  /** Age every active loan as of a date and charge the policy years that fell due (ADMIN; also run on a schedule when AGEING_INTERVAL_MINUTES is set). */
   ageLoans: AgeingRun;
+  /** The insurer agrees: the schedule is extended, the policy endorsed, the shared record marked. */
+  agreeExtension: LoanExtension;
   /** GOVERNMENT: compensate the insurer from the risk-compensation fund. */
   approveRiskCompensation: Claim;
   /** The bank or insurer on the loan records the court's confirmation. */
@@ -982,6 +1066,8 @@ export type Mutation = {
   createParameterVersion: ProgrammeParameters;
   /** Deactivate an institution (ADMIN): its tokens are refused from then on; its records and history stay. */
   deactivateInstitution: Institution;
+  /** The insurer declines, with its reason. */
+  declineExtension: LoanExtension;
   /** A budget deposit into a fund (GOVERNMENT). */
   depositToFund: FundDeposit;
   disburseLoan: Loan;
@@ -1009,6 +1095,8 @@ export type Mutation = {
   payClaim: Claim;
   /** The bank takes the policy in pledge (保单质押). */
   pledgePolicy: Policy;
+  /** The bank proposes an extension (展期) of a current loan, once. */
+  proposeExtension: LoanExtension;
   /** The bank or insurer on the loan records money recovered from the debtor. */
   recordRecovery: Recovery;
   recordRepayment: Repayment;
@@ -1029,6 +1117,8 @@ export type Mutation = {
   /** The application's bank or insurer. Approval needs eligibility; a decline of an eligible applicant needs reasons. */
   reviewApplication: Application;
   revokeConsent: Consent;
+  /** The bank records an early settlement: the quote's total paid, the loan closed, the unearned premium refunded. */
+  settleLoan: LoanSettlement;
   /** BORROWER for themself (authorising both reviews), or BANK for a consenting borrower. */
   submitApplication: Application;
   withdrawPersonalStatement: PersonalStatement;
@@ -1050,6 +1140,12 @@ export type MutationAddPersonalStatementArgs = {
 
 export type MutationAgeLoansArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type MutationAgreeExtensionArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 
@@ -1087,6 +1183,13 @@ export type MutationCreateParameterVersionArgs = {
 
 export type MutationDeactivateInstitutionArgs = {
   id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDeclineExtensionArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
   reason: Scalars['String']['input'];
 };
 
@@ -1156,6 +1259,12 @@ export type MutationPledgePolicyArgs = {
 };
 
 
+export type MutationProposeExtensionArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: ExtensionInput;
+};
+
+
 export type MutationRecordRecoveryArgs = {
   amount: Scalars['Money']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -1211,6 +1320,12 @@ export type MutationReviewApplicationArgs = {
 
 export type MutationRevokeConsentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSettleLoanArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: SettlementInput;
 };
 
 
@@ -1303,15 +1418,18 @@ export type ParameterChangesInput = {
   benchmarkRates?: InputMaybe<Array<BenchmarkRateEntryInput>>;
   borrowerBasePremiumRate?: InputMaybe<Scalars['Rate']['input']>;
   categoryCaps?: InputMaybe<Array<CategoryCapInput>>;
+  dayCount?: InputMaybe<DayCount>;
   defaultThresholdDays?: InputMaybe<Scalars['Int']['input']>;
   financingCostCeiling?: InputMaybe<Scalars['Rate']['input']>;
   gradeMultipliers?: InputMaybe<Array<GradeMultiplierInput>>;
   lossShares?: InputMaybe<LossSharesInput>;
   minimumCellSize?: InputMaybe<Scalars['Int']['input']>;
+  premiumPayment?: InputMaybe<PremiumPayment>;
   premiumRateCeiling?: InputMaybe<Scalars['Rate']['input']>;
   premiumRateFloor?: InputMaybe<Scalars['Rate']['input']>;
   rateCeilingMultiplier?: InputMaybe<Scalars['Rate']['input']>;
   referenceGuaranteeCost?: InputMaybe<Scalars['Rate']['input']>;
+  referenceGuaranteeCostSource?: InputMaybe<Scalars['String']['input']>;
   riskCompensation?: InputMaybe<RiskCompensationTermsInput>;
   riskReserveShare?: InputMaybe<Scalars['Rate']['input']>;
   startupPhase?: InputMaybe<StartupPhaseInput>;
@@ -1334,6 +1452,8 @@ export type PersonalStatement = {
 /** A loan guarantee insurance policy (贷款保证保险合同). */
 export type Policy = {
   __typename?: 'Policy';
+  /** The borrower's annualised all-in cost (IRR) as priced, then as disbursed or extended. */
+  annualisedCost?: Maybe<Scalars['Rate']['output']>;
   applicationId: Scalars['ID']['output'];
   bank: Institution;
   borrowerId: Scalars['ID']['output'];
@@ -1347,13 +1467,36 @@ export type Policy = {
   parameterVersion: Scalars['Int']['output'];
   pledgedAt?: Maybe<Scalars['DateTime']['output']>;
   policyNumber: Scalars['String']['output'];
+  /** Charged so far, net of refunds (the policy years charged). */
   premiumAmount: Scalars['Money']['output'];
+  premiumPayment: PremiumPayment;
   premiumRate: Scalars['Rate']['output'];
+  /** Every policy year: charged, still scheduled, or cancelled because the loan ended first. */
+  premiumSchedule: Array<PolicyPremiumYear>;
   startsOn?: Maybe<Scalars['Date']['output']>;
   status: PolicyStatus;
-  /** Owed by the premium-subsidy fund. */
+  /** Charged to the premium-subsidy fund so far, net of refunds. */
   subsidyAmount: Scalars['Money']['output'];
+  /** Paid so far by the premium-subsidy fund; the rest waits for its next deposit. */
+  subsidyPaid: Scalars['Money']['output'];
   termYears: Scalars['Int']['output'];
+};
+
+export type PolicyPremiumYear = {
+  __typename?: 'PolicyPremiumYear';
+  borrowerPremium: Scalars['Money']['output'];
+  borrowerRefund: Scalars['Money']['output'];
+  chargedAt?: Maybe<Scalars['DateTime']['output']>;
+  insuredBalance: Scalars['Money']['output'];
+  months: Scalars['Int']['output'];
+  premium: Scalars['Money']['output'];
+  /** The unearned part returned on early settlement, and its split. */
+  refund: Scalars['Money']['output'];
+  startsOn: Scalars['Date']['output'];
+  status: PremiumYearStatus;
+  subsidy: Scalars['Money']['output'];
+  subsidyRefund: Scalars['Money']['output'];
+  year: Scalars['Int']['output'];
 };
 
 export type PolicyStatus =
@@ -1363,19 +1506,53 @@ export type PolicyStatus =
   | 'ISSUED'
   | 'PLEDGED';
 
+/** When premium is charged: each policy year at its start, or every year's at issue. */
+export type PremiumPayment =
+  | 'ANNUAL'
+  | 'SINGLE';
+
+/** One policy year's premium. */
+export type PremiumYear = {
+  __typename?: 'PremiumYear';
+  borrowerPremium: Scalars['Money']['output'];
+  /** The principal still owed at the start of the year, by the schedule. */
+  insuredBalance: Scalars['Money']['output'];
+  /** 12, or fewer for a last year shortened or lengthened by an extension. */
+  months: Scalars['Int']['output'];
+  premium: Scalars['Money']['output'];
+  /** The day the policy year starts (its premium falls due then under ANNUAL). */
+  startsOn: Scalars['Date']['output'];
+  subsidy: Scalars['Money']['output'];
+  year: Scalars['Int']['output'];
+};
+
+export type PremiumYearStatus =
+  /** The loan ended before the year started. */
+  | 'CANCELLED'
+  | 'CHARGED'
+  | 'SCHEDULED';
+
 /** The price under the parameter version in force; rates are annual. */
 export type Price = {
   __typename?: 'Price';
   benchmarkEffectiveOn?: Maybe<Scalars['Date']['output']>;
   benchmarkRate?: Maybe<Scalars['Rate']['output']>;
   borrowerPremium?: Maybe<Scalars['Money']['output']>;
-  /** Interest rate + the borrower's premium a year, as a share of the amount. */
+  /**
+   * The annualised all-in cost (年化综合融资成本): 12 × the monthly internal rate of return of every
+   * cash flow of the borrower (principal received, instalments, the borrower's premium when due).
+   * The financing-cost rule compares it, unrounded, with the ceiling.
+   */
   financingCostRate?: Maybe<Scalars['Rate']['output']>;
-  /** Total interest over the term, from the repayment schedule. */
+  /** Total interest over the term, from the repayment schedule (on the programme's day-count). */
   interestAmount: Scalars['Money']['output'];
-  /** Over the whole term. */
+  /** Over the whole term: the sums of premiumSchedule. */
   premiumAmount?: Maybe<Scalars['Money']['output']>;
+  premiumPayment?: Maybe<PremiumPayment>;
+  /** The annual premium rate, charged on the balance at risk at the start of each policy year. */
   premiumRate?: Maybe<Scalars['Rate']['output']>;
+  /** The premium year by year, on the insured balance at the start of each policy year. */
+  premiumSchedule?: Maybe<Array<PremiumYear>>;
   rateCeiling?: Maybe<Scalars['Rate']['output']>;
   subsidyPremium?: Maybe<Scalars['Money']['output']>;
   termOffered: Scalars['Boolean']['output'];
@@ -1423,6 +1600,7 @@ export type ProgrammeParameters = {
   categoryCaps: Array<CategoryCap>;
   createdAt: Scalars['DateTime']['output'];
   createdBy: Scalars['String']['output'];
+  dayCount: DayCount;
   defaultThresholdDays: Scalars['Int']['output'];
   effectiveFrom: Scalars['DateTime']['output'];
   /** Annual financing cost must stay strictly below this. */
@@ -1432,12 +1610,15 @@ export type ProgrammeParameters = {
   /** Aggregate cells from fewer borrowers than this are suppressed. */
   minimumCellSize: Scalars['Int']['output'];
   note: Scalars['String']['output'];
+  premiumPayment: PremiumPayment;
   premiumRateCeiling: Scalars['Rate']['output'];
   premiumRateFloor: Scalars['Rate']['output'];
   /** Interest ceiling = benchmark × this. */
   rateCeilingMultiplier: Scalars['Rate']['output'];
-  /** Annual financing cost of a guarantee-company loan, for the savings metric. */
+  /** Annual financing cost of a guarantee-company loan, for the savings metric (dated by the version's effectiveFrom). */
   referenceGuaranteeCost: Scalars['Rate']['output'];
+  /** Where referenceGuaranteeCost comes from. */
+  referenceGuaranteeCostSource: Scalars['String']['output'];
   riskCompensation: RiskCompensationTerms;
   riskReserveShare: Scalars['Rate']['output'];
   startupPhase: StartupPhase;
@@ -1571,6 +1752,8 @@ export type Query = {
   programmeParameters: ProgrammeParameters;
   /** Eligibility and price from the shared rules (BANK, INSURER with consent; BORROWER on themself). An institution's quote is an inquiry. */
   quote: Quote;
+  /** What settling the loan on a date would cost (default today): the loan's bank, insurer, or borrower. */
+  settlementQuote: SettlementQuote;
   trialBalance: TrialBalance;
 };
 
@@ -1689,6 +1872,12 @@ export type QueryProgrammeParametersArgs = {
 
 export type QueryQuoteArgs = {
   input: QuoteInput;
+};
+
+
+export type QuerySettlementQuoteArgs = {
+  loanId: Scalars['ID']['input'];
+  on?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type Quote = {
@@ -1852,6 +2041,57 @@ export type ScoreFactorCode =
   | 'UTILISATION'
   | 'YEARS_IN_BUSINESS';
 
+export type SettlementInput = {
+  /** What the borrower paid: must equal settlementQuote(loanId, settledOn).total. */
+  amount: Scalars['Money']['input'];
+  loanId: Scalars['ID']['input'];
+  /** Default: today; not in the future. */
+  settledOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** What settling a loan early costs on a date (提前结清). */
+export type SettlementQuote = {
+  __typename?: 'SettlementQuote';
+  /** Interest accrued on the principal not yet due, from the last due date to the date, on the day-count. */
+  accruedInterest: Scalars['Money']['output'];
+  borrowerRefund: Scalars['Money']['output'];
+  dayCount: DayCount;
+  /** Scheduled interest the borrower will no longer owe. */
+  interestForgone: Scalars['Money']['output'];
+  loanId: Scalars['ID']['output'];
+  on: Scalars['Date']['output'];
+  /** Interest of instalments due on or before the date and unpaid. */
+  overdueInterest: Scalars['Money']['output'];
+  /** Of which overdue: instalments due on or before the date and unpaid. */
+  overduePrincipal: Scalars['Money']['output'];
+  /** The unearned premium the insurer returns, and its split. */
+  premiumRefund: Scalars['Money']['output'];
+  /** Principal not yet repaid, overdue or not. */
+  principalOutstanding: Scalars['Money']['output'];
+  subsidyRefund: Scalars['Money']['output'];
+  /** What the borrower pays to settle: principal + overdue interest + accrued interest. */
+  total: Scalars['Money']['output'];
+};
+
+export type SpecialTransaction = {
+  __typename?: 'SpecialTransaction';
+  /** EARLY_SETTLEMENT: the amount paid to settle; EXTENSION: the balance extended. */
+  amount: Scalars['Money']['output'];
+  detail: Scalars['String']['output'];
+  kind: SpecialTransactionKind;
+  /** EXTENSION: the months added. */
+  months?: Maybe<Scalars['Int']['output']>;
+  /** EXTENSION: the new maturity. */
+  newMaturityOn?: Maybe<Scalars['Date']['output']>;
+  occurredOn: Scalars['Date']['output'];
+};
+
+export type SpecialTransactionKind =
+  /** Paid off before maturity (提前结清). */
+  | 'EARLY_SETTLEMENT'
+  /** Maturity extended (展期): not a clean on-time loan. */
+  | 'EXTENSION';
+
 export type StartupPhase = {
   __typename?: 'StartupPhase';
   appliesTo: Array<BorrowerCategory>;
@@ -2005,6 +2245,7 @@ export type ResolversTypes = {
   CustomerConnection: ResolverTypeWrapper<Partial<Omit<CustomerConnection, 'nodes'> & { nodes: Array<ResolversTypes['Customer']> }>>;
   Date: ResolverTypeWrapper<Partial<Scalars['Date']['output']>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
+  DayCount: ResolverTypeWrapper<Partial<DayCount>>;
   Decision: ResolverTypeWrapper<DecisionParent>;
   DisbursementInput: ResolverTypeWrapper<Partial<DisbursementInput>>;
   Dispute: ResolverTypeWrapper<DisputeParent>;
@@ -2014,6 +2255,9 @@ export type ResolversTypes = {
   DisputeSubject: ResolverTypeWrapper<Partial<DisputeSubject>>;
   EligibilityReason: ResolverTypeWrapper<Partial<EligibilityReason>>;
   EligibilityReasonCode: ResolverTypeWrapper<Partial<EligibilityReasonCode>>;
+  Endorsement: ResolverTypeWrapper<Partial<Endorsement>>;
+  ExtensionInput: ResolverTypeWrapper<Partial<ExtensionInput>>;
+  ExtensionStatus: ResolverTypeWrapper<Partial<ExtensionStatus>>;
   FundBalances: ResolverTypeWrapper<Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversTypes['RiskReserve']> }>>;
   FundDeposit: ResolverTypeWrapper<Partial<FundDeposit>>;
   FundKind: ResolverTypeWrapper<Partial<FundKind>>;
@@ -2043,7 +2287,9 @@ export type ResolversTypes = {
   LedgerTransactionKind: ResolverTypeWrapper<Partial<LedgerTransactionKind>>;
   Leverage: ResolverTypeWrapper<Partial<Leverage>>;
   Loan: ResolverTypeWrapper<LoanParent>;
+  LoanExtension: ResolverTypeWrapper<Partial<LoanExtension>>;
   LoanRequestTerms: ResolverTypeWrapper<Partial<LoanRequestTerms>>;
+  LoanSettlement: ResolverTypeWrapper<Partial<Omit<LoanSettlement, 'loan'> & { loan: ResolversTypes['Loan'] }>>;
   LoanStatus: ResolverTypeWrapper<Partial<LoanStatus>>;
   LossShares: ResolverTypeWrapper<Partial<LossShares>>;
   LossSharesInput: ResolverTypeWrapper<Partial<LossSharesInput>>;
@@ -2064,7 +2310,11 @@ export type ResolversTypes = {
   ParameterChangesInput: ResolverTypeWrapper<Partial<ParameterChangesInput>>;
   PersonalStatement: ResolverTypeWrapper<Partial<PersonalStatement>>;
   Policy: ResolverTypeWrapper<PolicyParent>;
+  PolicyPremiumYear: ResolverTypeWrapper<Partial<PolicyPremiumYear>>;
   PolicyStatus: ResolverTypeWrapper<Partial<PolicyStatus>>;
+  PremiumPayment: ResolverTypeWrapper<Partial<PremiumPayment>>;
+  PremiumYear: ResolverTypeWrapper<Partial<PremiumYear>>;
+  PremiumYearStatus: ResolverTypeWrapper<Partial<PremiumYearStatus>>;
   Price: ResolverTypeWrapper<Partial<Price>>;
   ProgrammeMetrics: ResolverTypeWrapper<Partial<Omit<ProgrammeMetrics, 'bankLeague' | 'funds' | 'insurerLeague' | 'leagueTable'> & { bankLeague: Array<ResolversTypes['LeagueRow']>, funds: ResolversTypes['FundBalances'], insurerLeague: Array<ResolversTypes['LeagueRow']>, leagueTable: Array<ResolversTypes['LeagueRow']> }>>;
   ProgrammeParameters: ResolverTypeWrapper<ProgrammeParametersParent>;
@@ -2092,6 +2342,10 @@ export type ResolversTypes = {
   Role: ResolverTypeWrapper<Partial<Role>>;
   ScoreFactor: ResolverTypeWrapper<Partial<ScoreFactor>>;
   ScoreFactorCode: ResolverTypeWrapper<Partial<ScoreFactorCode>>;
+  SettlementInput: ResolverTypeWrapper<Partial<SettlementInput>>;
+  SettlementQuote: ResolverTypeWrapper<Partial<SettlementQuote>>;
+  SpecialTransaction: ResolverTypeWrapper<Partial<SpecialTransaction>>;
+  SpecialTransactionKind: ResolverTypeWrapper<Partial<SpecialTransactionKind>>;
   StartupPhase: ResolverTypeWrapper<Partial<StartupPhase>>;
   StartupPhaseInput: ResolverTypeWrapper<Partial<StartupPhaseInput>>;
   StatusMonth: ResolverTypeWrapper<Partial<StatusMonth>>;
@@ -2139,6 +2393,8 @@ export type ResolversParentTypes = {
   Dispute: DisputeParent;
   DisputeFlag: Partial<DisputeFlag>;
   EligibilityReason: Partial<EligibilityReason>;
+  Endorsement: Partial<Endorsement>;
+  ExtensionInput: Partial<ExtensionInput>;
   FundBalances: Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversParentTypes['RiskReserve']> }>;
   FundDeposit: Partial<FundDeposit>;
   FundRunway: Partial<FundRunway>;
@@ -2160,7 +2416,9 @@ export type ResolversParentTypes = {
   LedgerTransaction: LedgerTransactionParent;
   Leverage: Partial<Leverage>;
   Loan: LoanParent;
+  LoanExtension: Partial<LoanExtension>;
   LoanRequestTerms: Partial<LoanRequestTerms>;
+  LoanSettlement: Partial<Omit<LoanSettlement, 'loan'> & { loan: ResolversParentTypes['Loan'] }>;
   LossShares: Partial<LossShares>;
   LossSharesInput: Partial<LossSharesInput>;
   Me: MeParent;
@@ -2179,6 +2437,8 @@ export type ResolversParentTypes = {
   ParameterChangesInput: Partial<ParameterChangesInput>;
   PersonalStatement: Partial<PersonalStatement>;
   Policy: PolicyParent;
+  PolicyPremiumYear: Partial<PolicyPremiumYear>;
+  PremiumYear: Partial<PremiumYear>;
   Price: Partial<Price>;
   ProgrammeMetrics: Partial<Omit<ProgrammeMetrics, 'bankLeague' | 'funds' | 'insurerLeague' | 'leagueTable'> & { bankLeague: Array<ResolversParentTypes['LeagueRow']>, funds: ResolversParentTypes['FundBalances'], insurerLeague: Array<ResolversParentTypes['LeagueRow']>, leagueTable: Array<ResolversParentTypes['LeagueRow']> }>;
   ProgrammeParameters: ProgrammeParametersParent;
@@ -2199,6 +2459,9 @@ export type ResolversParentTypes = {
   RiskCompensationTermsInput: Partial<RiskCompensationTermsInput>;
   RiskReserve: RiskReserveParent;
   ScoreFactor: Partial<ScoreFactor>;
+  SettlementInput: Partial<SettlementInput>;
+  SettlementQuote: Partial<SettlementQuote>;
+  SpecialTransaction: Partial<SpecialTransaction>;
   StartupPhase: Partial<StartupPhase>;
   StartupPhaseInput: Partial<StartupPhaseInput>;
   StatusMonth: Partial<StatusMonth>;
@@ -2213,6 +2476,8 @@ export type AgeingRunResolvers<ContextType = Context, ParentType extends Resolve
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   defaulted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   examined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  premiumYearsCancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  premiumYearsCharged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ApplicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application']> = {
@@ -2366,6 +2631,7 @@ export type CreditAccountResolvers<ContextType = Context, ParentType extends Res
   originalAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   paymentPattern?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['RecordSource'], ParentType, ContextType>;
+  specialTransactions?: Resolver<Array<ResolversTypes['SpecialTransaction']>, ParentType, ContextType>;
   statements?: Resolver<Array<ResolversTypes['PersonalStatement']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
   statusHistory?: Resolver<Array<ResolversTypes['StatusMonth']>, ParentType, ContextType>;
@@ -2477,6 +2743,13 @@ export type EligibilityReasonResolvers<ContextType = Context, ParentType extends
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   overridable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   restsOn?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type EndorsementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Endorsement'] = ResolversParentTypes['Endorsement']> = {
+  additionalPremium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  after?: Resolver<Array<ResolversTypes['PremiumYear']>, ParentType, ContextType>;
+  annualisedCost?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
+  before?: Resolver<Array<ResolversTypes['PremiumYear']>, ParentType, ContextType>;
 };
 
 export type FundBalancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FundBalances'] = ResolversParentTypes['FundBalances']> = {
@@ -2604,15 +2877,18 @@ export type LoanResolvers<ContextType = Context, ParentType extends ResolversPar
   bank?: Resolver<ResolversTypes['Institution'], ParentType, ContextType>;
   borrowerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   closedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  dayCount?: Resolver<ResolversTypes['DayCount'], ParentType, ContextType>;
   daysPastDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   defaultedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   delinquency?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
   disbursedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  extension?: Resolver<Maybe<ResolversTypes['LoanExtension']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   insurer?: Resolver<ResolversTypes['Institution'], ParentType, ContextType>;
   interestRate?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   loanNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maturityOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  originalMaturityOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   outstandingPrincipal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   parameterVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
@@ -2620,8 +2896,25 @@ export type LoanResolvers<ContextType = Context, ParentType extends ResolversPar
   repaymentMethod?: Resolver<ResolversTypes['RepaymentMethod'], ParentType, ContextType>;
   repayments?: Resolver<Array<ResolversTypes['Repayment']>, ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['Instalment']>, ParentType, ContextType>;
+  settledEarlyOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  settlement?: Resolver<Maybe<ResolversTypes['LoanSettlement']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LoanStatus'], ParentType, ContextType>;
   termYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LoanExtensionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoanExtension'] = ResolversParentTypes['LoanExtension']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endorsement?: Resolver<Maybe<ResolversTypes['Endorsement']>, ParentType, ContextType>;
+  extraMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  interestRate?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
+  loanId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  newMaturityOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  oldMaturityOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExtensionStatus'], ParentType, ContextType>;
 };
 
 export type LoanRequestTermsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoanRequestTerms'] = ResolversParentTypes['LoanRequestTerms']> = {
@@ -2629,6 +2922,20 @@ export type LoanRequestTermsResolvers<ContextType = Context, ParentType extends 
   interestRate?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   repaymentMethod?: Resolver<ResolversTypes['RepaymentMethod'], ParentType, ContextType>;
   termYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LoanSettlementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoanSettlement'] = ResolversParentTypes['LoanSettlement']> = {
+  accruedInterest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  borrowerRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  interestForgone?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  loan?: Resolver<ResolversTypes['Loan'], ParentType, ContextType>;
+  overdueInterest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  premiumRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  principal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  settledOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  subsidyRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type LossSharesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LossShares'] = ResolversParentTypes['LossShares']> = {
@@ -2681,12 +2988,14 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addPersonalStatement?: Resolver<ResolversTypes['PersonalStatement'], ParentType, ContextType, RequireFields<MutationAddPersonalStatementArgs, 'text'>>;
   ageLoans?: Resolver<ResolversTypes['AgeingRun'], ParentType, ContextType, Partial<MutationAgeLoansArgs>>;
+  agreeExtension?: Resolver<ResolversTypes['LoanExtension'], ParentType, ContextType, RequireFields<MutationAgreeExtensionArgs, 'id' | 'idempotencyKey'>>;
   approveRiskCompensation?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationApproveRiskCompensationArgs, 'claimId' | 'idempotencyKey'>>;
   confirmNonPerforming?: Resolver<ResolversTypes['CourtConfirmation'], ParentType, ContextType, RequireFields<MutationConfirmNonPerformingArgs, 'courtCaseRef' | 'decidedOn' | 'idempotencyKey' | 'loanId'>>;
   correctCreditRecord?: Resolver<ResolversTypes['CreditAccount'], ParentType, ContextType, RequireFields<MutationCorrectCreditRecordArgs, 'months' | 'reason' | 'recordId'>>;
   createInstitution?: Resolver<ResolversTypes['Institution'], ParentType, ContextType, RequireFields<MutationCreateInstitutionArgs, 'input'>>;
   createParameterVersion?: Resolver<ResolversTypes['ProgrammeParameters'], ParentType, ContextType, RequireFields<MutationCreateParameterVersionArgs, 'idempotencyKey' | 'input'>>;
   deactivateInstitution?: Resolver<ResolversTypes['Institution'], ParentType, ContextType, RequireFields<MutationDeactivateInstitutionArgs, 'id' | 'reason'>>;
+  declineExtension?: Resolver<ResolversTypes['LoanExtension'], ParentType, ContextType, RequireFields<MutationDeclineExtensionArgs, 'id' | 'idempotencyKey' | 'reason'>>;
   depositToFund?: Resolver<ResolversTypes['FundDeposit'], ParentType, ContextType, RequireFields<MutationDepositToFundArgs, 'amount' | 'fund' | 'idempotencyKey' | 'memo'>>;
   disburseLoan?: Resolver<ResolversTypes['Loan'], ParentType, ContextType, RequireFields<MutationDisburseLoanArgs, 'idempotencyKey' | 'input'>>;
   fileClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationFileClaimArgs, 'idempotencyKey' | 'loanId'>>;
@@ -2697,6 +3006,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   issuePolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationIssuePolicyArgs, 'applicationId' | 'idempotencyKey'>>;
   payClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationPayClaimArgs, 'claimId' | 'idempotencyKey'>>;
   pledgePolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPledgePolicyArgs, 'idempotencyKey' | 'policyId'>>;
+  proposeExtension?: Resolver<ResolversTypes['LoanExtension'], ParentType, ContextType, RequireFields<MutationProposeExtensionArgs, 'idempotencyKey' | 'input'>>;
   recordRecovery?: Resolver<ResolversTypes['Recovery'], ParentType, ContextType, RequireFields<MutationRecordRecoveryArgs, 'amount' | 'idempotencyKey' | 'loanId'>>;
   recordRepayment?: Resolver<ResolversTypes['Repayment'], ParentType, ContextType, RequireFields<MutationRecordRepaymentArgs, 'amount' | 'idempotencyKey' | 'loanId'>>;
   registerBorrower?: Resolver<ResolversTypes['BorrowerRegistration'], ParentType, ContextType, RequireFields<MutationRegisterBorrowerArgs, 'input'>>;
@@ -2705,6 +3015,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   resolveHumanReview?: Resolver<ResolversTypes['HumanReview'], ParentType, ContextType, RequireFields<MutationResolveHumanReviewArgs, 'id' | 'idempotencyKey' | 'justification' | 'outcome'>>;
   reviewApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationReviewApplicationArgs, 'decision' | 'id' | 'idempotencyKey'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
+  settleLoan?: Resolver<ResolversTypes['LoanSettlement'], ParentType, ContextType, RequireFields<MutationSettleLoanArgs, 'idempotencyKey' | 'input'>>;
   submitApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationSubmitApplicationArgs, 'idempotencyKey' | 'input'>>;
   withdrawPersonalStatement?: Resolver<ResolversTypes['PersonalStatement'], ParentType, ContextType, RequireFields<MutationWithdrawPersonalStatementArgs, 'id'>>;
   writeOffLoss?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationWriteOffLossArgs, 'idempotencyKey' | 'loanId'>>;
@@ -2751,6 +3062,7 @@ export type PersonalStatementResolvers<ContextType = Context, ParentType extends
 };
 
 export type PolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
+  annualisedCost?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
   applicationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bank?: Resolver<ResolversTypes['Institution'], ParentType, ContextType>;
   borrowerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2765,11 +3077,39 @@ export type PolicyResolvers<ContextType = Context, ParentType extends ResolversP
   pledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   policyNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   premiumAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  premiumPayment?: Resolver<ResolversTypes['PremiumPayment'], ParentType, ContextType>;
   premiumRate?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
+  premiumSchedule?: Resolver<Array<ResolversTypes['PolicyPremiumYear']>, ParentType, ContextType>;
   startsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PolicyStatus'], ParentType, ContextType>;
   subsidyAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subsidyPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   termYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyPremiumYearResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyPremiumYear'] = ResolversParentTypes['PolicyPremiumYear']> = {
+  borrowerPremium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  borrowerRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  chargedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  insuredBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  months?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  premium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  refund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  startsOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PremiumYearStatus'], ParentType, ContextType>;
+  subsidy?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subsidyRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PremiumYearResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PremiumYear'] = ResolversParentTypes['PremiumYear']> = {
+  borrowerPremium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  insuredBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  months?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  premium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  startsOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  subsidy?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type PriceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Price'] = ResolversParentTypes['Price']> = {
@@ -2779,7 +3119,9 @@ export type PriceResolvers<ContextType = Context, ParentType extends ResolversPa
   financingCostRate?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
   interestAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   premiumAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  premiumPayment?: Resolver<Maybe<ResolversTypes['PremiumPayment']>, ParentType, ContextType>;
   premiumRate?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
+  premiumSchedule?: Resolver<Maybe<Array<ResolversTypes['PremiumYear']>>, ParentType, ContextType>;
   rateCeiling?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
   subsidyPremium?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   termOffered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2813,6 +3155,7 @@ export type ProgrammeParametersResolvers<ContextType = Context, ParentType exten
   categoryCaps?: Resolver<Array<ResolversTypes['CategoryCap']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dayCount?: Resolver<ResolversTypes['DayCount'], ParentType, ContextType>;
   defaultThresholdDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   financingCostCeiling?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
@@ -2820,10 +3163,12 @@ export type ProgrammeParametersResolvers<ContextType = Context, ParentType exten
   lossShares?: Resolver<ResolversTypes['LossShares'], ParentType, ContextType>;
   minimumCellSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  premiumPayment?: Resolver<ResolversTypes['PremiumPayment'], ParentType, ContextType>;
   premiumRateCeiling?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   premiumRateFloor?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   rateCeilingMultiplier?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   referenceGuaranteeCost?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
+  referenceGuaranteeCostSource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   riskCompensation?: Resolver<ResolversTypes['RiskCompensationTerms'], ParentType, ContextType>;
   riskReserveShare?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   startupPhase?: Resolver<ResolversTypes['StartupPhase'], ParentType, ContextType>;
@@ -2888,6 +3233,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   programmeMetrics?: Resolver<ResolversTypes['ProgrammeMetrics'], ParentType, ContextType, Partial<QueryProgrammeMetricsArgs>>;
   programmeParameters?: Resolver<ResolversTypes['ProgrammeParameters'], ParentType, ContextType, Partial<QueryProgrammeParametersArgs>>;
   quote?: Resolver<ResolversTypes['Quote'], ParentType, ContextType, RequireFields<QueryQuoteArgs, 'input'>>;
+  settlementQuote?: Resolver<ResolversTypes['SettlementQuote'], ParentType, ContextType, RequireFields<QuerySettlementQuoteArgs, 'loanId'>>;
   trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType>;
 };
 
@@ -2975,6 +3321,30 @@ export type ScoreFactorResolvers<ContextType = Context, ParentType extends Resol
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SettlementQuoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SettlementQuote'] = ResolversParentTypes['SettlementQuote']> = {
+  accruedInterest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  borrowerRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  dayCount?: Resolver<ResolversTypes['DayCount'], ParentType, ContextType>;
+  interestForgone?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  loanId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  on?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  overdueInterest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  overduePrincipal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  premiumRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  principalOutstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subsidyRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type SpecialTransactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SpecialTransaction'] = ResolversParentTypes['SpecialTransaction']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SpecialTransactionKind'], ParentType, ContextType>;
+  months?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  newMaturityOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  occurredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export type StartupPhaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartupPhase'] = ResolversParentTypes['StartupPhase']> = {
   appliesTo?: Resolver<Array<ResolversTypes['BorrowerCategory']>, ParentType, ContextType>;
   years?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3024,6 +3394,7 @@ export type Resolvers<ContextType = Context> = {
   Dispute?: DisputeResolvers<ContextType>;
   DisputeFlag?: DisputeFlagResolvers<ContextType>;
   EligibilityReason?: EligibilityReasonResolvers<ContextType>;
+  Endorsement?: EndorsementResolvers<ContextType>;
   FundBalances?: FundBalancesResolvers<ContextType>;
   FundDeposit?: FundDepositResolvers<ContextType>;
   FundRunway?: FundRunwayResolvers<ContextType>;
@@ -3040,7 +3411,9 @@ export type Resolvers<ContextType = Context> = {
   LedgerTransaction?: LedgerTransactionResolvers<ContextType>;
   Leverage?: LeverageResolvers<ContextType>;
   Loan?: LoanResolvers<ContextType>;
+  LoanExtension?: LoanExtensionResolvers<ContextType>;
   LoanRequestTerms?: LoanRequestTermsResolvers<ContextType>;
+  LoanSettlement?: LoanSettlementResolvers<ContextType>;
   LossShares?: LossSharesResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   MetricCell?: MetricCellResolvers<ContextType>;
@@ -3053,6 +3426,8 @@ export type Resolvers<ContextType = Context> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   PersonalStatement?: PersonalStatementResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
+  PolicyPremiumYear?: PolicyPremiumYearResolvers<ContextType>;
+  PremiumYear?: PremiumYearResolvers<ContextType>;
   Price?: PriceResolvers<ContextType>;
   ProgrammeMetrics?: ProgrammeMetricsResolvers<ContextType>;
   ProgrammeParameters?: ProgrammeParametersResolvers<ContextType>;
@@ -3069,6 +3444,8 @@ export type Resolvers<ContextType = Context> = {
   RiskCompensationTerms?: RiskCompensationTermsResolvers<ContextType>;
   RiskReserve?: RiskReserveResolvers<ContextType>;
   ScoreFactor?: ScoreFactorResolvers<ContextType>;
+  SettlementQuote?: SettlementQuoteResolvers<ContextType>;
+  SpecialTransaction?: SpecialTransactionResolvers<ContextType>;
   StartupPhase?: StartupPhaseResolvers<ContextType>;
   StatusMonth?: StatusMonthResolvers<ContextType>;
   TermOffer?: TermOfferResolvers<ContextType>;

@@ -1,6 +1,7 @@
 /**
  * What travels with a record for every reader: the correction marks of its past months, the
- * borrower's unverifiable objection (条例 Art 25) and personal statements (本人声明). The profile
+ * borrower's unverifiable objection (条例 Art 25), personal statements (本人声明) and special
+ * transactions (特殊交易: an early settlement, an extension). The profile
  * statement carries them for its page; these batch reads serve the other views of an account
  * (the furnisher's own, a furnishing result).
  */
@@ -34,6 +35,16 @@ export interface StatementView {
   text: string;
   createdAt: string;
   withdrawnAt: string | null;
+}
+
+/** 特殊交易, as the SpecialTransaction type shows it. */
+export interface SpecialTransactionView {
+  kind: 'EARLY_SETTLEMENT' | 'EXTENSION';
+  occurredOn: string;
+  amount: string;
+  months: number | null;
+  newMaturityOn: string | null;
+  detail: string;
 }
 
 const ids = (accountIds: readonly string[]) =>
@@ -75,5 +86,17 @@ export async function statementsOf(db: Executor, accountIds: readonly string[]) 
           to_json(created_at) as "createdAt", to_json(withdrawn_at) as "withdrawnAt"
         from personal_statements where account_id in (${ids(accountIds)}) and withdrawn_at is null
         order by created_at, id`,
+  );
+}
+
+/** The special transactions of these accounts, oldest first. */
+export async function specialTransactionsOf(db: Executor, accountIds: readonly string[]) {
+  if (accountIds.length === 0) return [];
+  return rows<SpecialTransactionView & { accountId: string }>(
+    db,
+    sql`select account_id as "accountId", kind, occurred_on::text as "occurredOn", amount::text as amount, months,
+          new_maturity_on::text as "newMaturityOn", detail
+        from credit_special_transactions where account_id in (${ids(accountIds)})
+        order by occurred_on, created_at, id`,
   );
 }

@@ -9,6 +9,8 @@ import * as store from './store.js';
 export { NO_CONSENT, readProfileFor, type ProfileData } from './service.js';
 export { furnishProgrammeAccount, noticeMissedPayment, type ProgrammeAccount } from './accounts.js';
 export { holdsOpenAccount, openRelationshipSql } from './relationship.js';
+/** Special transactions (提前结清, 展期) on a programme account, written by the lifecycle. */
+export { addSpecialTransaction, type SpecialTransaction, type SpecialTransactionKind } from './special.js';
 export { linkCustomer } from './store.js';
 /** Notices to a borrower (a human review's answer, a dispute's outcome): other modules write them through this. */
 export { insertNotices, type NewNotice } from './notices.js';

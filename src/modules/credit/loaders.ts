@@ -1,5 +1,14 @@
 import { defineLoader, groupBy } from '../../loaders.js';
-import { correctionsOf, objectionsOf, statementsOf, type CorrectionView, type ObjectionView, type StatementView } from './annotations.js';
+import {
+  correctionsOf,
+  objectionsOf,
+  specialTransactionsOf,
+  statementsOf,
+  type CorrectionView,
+  type ObjectionView,
+  type SpecialTransactionView,
+  type StatementView,
+} from './annotations.js';
 import { ownAccountsOf, type AccountView } from './store.js';
 
 /** The calling institution's own accounts, by borrower. */
@@ -25,4 +34,8 @@ export const objectionByAccount = defineLoader(async (ctx, ids: readonly string[
 
 export const statementsByAccount = defineLoader(async (ctx, ids: readonly string[]): Promise<StatementView[][]> =>
   groupBy(await statementsOf(ctx.db.orm, ids), (s) => s.recordId, ids),
+);
+
+export const specialTransactionsByAccount = defineLoader(async (ctx, ids: readonly string[]): Promise<SpecialTransactionView[][]> =>
+  groupBy(await specialTransactionsOf(ctx.db.orm, ids), (s) => s.accountId, ids),
 );

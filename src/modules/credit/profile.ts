@@ -239,6 +239,10 @@ const hardInquiryFactsOf = (p: ProfileRead) => sql`(select json_agg(json_build_o
 const statementJson = sql`json_build_object('id', s.id, 'recordId', s.account_id, 'publicRecordId', s.public_record_id, 'text', s.body,
           'createdAt', ${iso(sql`s.created_at`)}, 'withdrawnAt', ${iso(sql`s.withdrawn_at`)})`;
 
+/** A special transaction (提前结清, 展期) as the SpecialTransaction type shows it. */
+const specialJson = sql`json_build_object('kind', x.kind, 'occurredOn', x.occurred_on, 'amount', x.amount::text, 'months', x.months,
+          'newMaturityOn', x.new_maturity_on, 'detail', x.detail)`;
+
 const accountJson = (p: ProfileRead) => sql`json_build_object(
           'id', v.id, 'accountRef', v.account_ref, 'kind', v.kind, 'institutionId', v.institution_id,
           'furnisher', json_build_object('id', i.id, 'kind', i.kind, 'name', i.name), 'source', v.source,
@@ -254,7 +258,9 @@ const accountJson = (p: ProfileRead) => sql`json_build_object(
               'reason', m.reason, 'correctedAt', ${iso(sql`m.corrected_at`)}) order by m.corrected_at, m.month, m.id)
             from correction_marks m where m.account_id = v.id), '[]'::json),
           'statements', coalesce((select json_agg(${statementJson} order by s.created_at, s.id)
-            from personal_statements s where s.borrower_id = ${p.borrowerId}::uuid and s.account_id = v.id and s.withdrawn_at is null), '[]'::json))`;
+            from personal_statements s where s.borrower_id = ${p.borrowerId}::uuid and s.account_id = v.id and s.withdrawn_at is null), '[]'::json),
+          'specialTransactions', coalesce((select json_agg(${specialJson} order by x.occurred_on, x.created_at, x.id)
+            from credit_special_transactions x where x.account_id = v.id), '[]'::json))`;
 
 /**
  * The whole profile in one statement: the consent check, the inquiry record and the audit entry it

@@ -1,7 +1,13 @@
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { institutionOf } from '../institutions/api.js';
 import type { RecordSource } from '../../domain.js';
-import { correctionsByAccount, objectionByAccount, ownAccountsByBorrower, statementsByAccount } from './loaders.js';
+import {
+  correctionsByAccount,
+  objectionByAccount,
+  ownAccountsByBorrower,
+  specialTransactionsByAccount,
+  statementsByAccount,
+} from './loaders.js';
 import { statusHistory } from './rules.js';
 import * as service from './service.js';
 import { myNotices } from './queries.js';
@@ -38,6 +44,7 @@ export const resolvers: Resolvers = {
     corrections: (a, _, ctx) => a.corrections ?? correctionsByAccount(ctx).load(a.id),
     objection: (a, _, ctx) => (a.objection !== undefined ? a.objection : objectionByAccount(ctx).load(a.id)),
     statements: (a, _, ctx) => a.statements ?? statementsByAccount(ctx).load(a.id),
+    specialTransactions: (a, _, ctx) => a.specialTransactions ?? specialTransactionsByAccount(ctx).load(a.id),
   },
   Customer: {
     accounts: (c, _, ctx) => ownAccountsByBorrower(ctx).load(c.borrower.id),

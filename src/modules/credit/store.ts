@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { rows, type Executor } from '../../db/client.js';
 import { borrowers, creditAccounts, institutionCustomers } from '../../db/schema/index.js';
-import type { CorrectionView, ObjectionView, StatementView } from './annotations.js';
+import type { CorrectionView, ObjectionView, SpecialTransactionView, StatementView } from './annotations.js';
 import type { AccountKind, AccountStatus, RecordSource } from '../../domain.js';
 
 /** A furnished account as the profile returns it (dates as strings, money as decimal strings). */
@@ -25,6 +25,7 @@ export interface AccountView {
   corrections?: CorrectionView[];
   objection?: ObjectionView | null;
   statements?: StatementView[];
+  specialTransactions?: SpecialTransactionView[];
 }
 
 export interface BorrowerView {

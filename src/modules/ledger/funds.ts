@@ -5,6 +5,7 @@ import type { Executor } from '../../db/client.js';
 import { policies } from '../../db/schema/index.js';
 import type { ProgrammeParameters } from '../parameters/rules.js';
 import { BORROWERS, FUND, institutionAccount, lockAll, lockFund, post, reserveAccount } from './posting.js';
+import { lockAccounts } from './store.js';
 
 const HALF_UP = Decimal.ROUND_HALF_UP;
 
@@ -44,29 +45,46 @@ async function paySubsidy(tx: Executor, ctx: Context, policy: Omit<PremiumPolicy
   return pay;
 }
 
+/** One policy year's premium as charged (lending's policy_premiums row is one), and its split. */
+export interface PremiumCharge {
+  year: number;
+  premium: string;
+  borrowerPremium: string;
+  subsidy: string;
+}
+
 /**
- * The money a policy's issue moves: the borrower's premium to the insurer, the subsidy from the
- * premium-subsidy fund (what it holds now; the rest when it is next topped up), and the
- * insurer's risk reserve (建议四) set aside from the premium income.
+ * The money charging one policy year moves (at issue, and at the start of each later year): the
+ * borrower's part to the insurer, the subsidy from the premium-subsidy fund (what it holds now;
+ * the rest when it is next topped up), and the insurer's risk reserve (建议四) set aside from the
+ * year's premium. `policy` carries its totals with this year already added (subsidyAmount −
+ * subsidyPaid is what the fund owes it).
  */
-export async function postPolicyPremium(tx: Executor, ctx: Context, policy: PremiumPolicy, params: ProgrammeParameters) {
+export async function postPremiumCharge(
+  tx: Executor,
+  ctx: Context,
+  policy: PremiumPolicy,
+  charge: PremiumCharge,
+  params: Pick<ProgrammeParameters, 'riskReserveShare'>,
+) {
   const insurer = institutionAccount(policy.insurerId);
+  const of = `policy ${policy.policyNumber} year ${charge.year}`;
   await lockAll(tx, ctx, [insurer, FUND.PREMIUM_SUBSIDY, reserveAccount(policy.insurerId)]);
   await post(tx, ctx, {
     kind: 'BORROWER_PREMIUM',
-    memo: `borrower's premium for policy ${policy.policyNumber}`,
+    memo: `borrower's premium for ${of}`,
     policyId: policy.id,
     borrowerId: policy.borrowerId,
     entries: [
-      { account: insurer, amount: policy.borrowerPremium },
-      { account: BORROWERS, amount: new Decimal(policy.borrowerPremium).neg() },
+      { account: insurer, amount: charge.borrowerPremium },
+      { account: BORROWERS, amount: new Decimal(charge.borrowerPremium).neg() },
     ],
   });
   const paid = await paySubsidy(tx, ctx, policy);
-  const reserve = new Decimal(policy.premiumAmount).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP);
+  const reserve = new Decimal(charge.premium).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP);
   await post(tx, ctx, {
     kind: 'RISK_RESERVE',
-    memo: `risk reserve from policy ${policy.policyNumber} premium`,
+    memo: `risk reserve from ${of} premium`,
     policyId: policy.id,
     borrowerId: policy.borrowerId,
     entries: [
@@ -92,4 +110,52 @@ export async function settleSubsidyArrears(tx: Executor, ctx: Context): Promise<
     if (paid.lt(new Decimal(p.subsidyAmount).minus(p.subsidyPaid))) break;
   }
   return settled;
+}
+
+/** What an early settlement returns of a policy's premium (lending works it out; the ledger moves it). */
+export interface PremiumRefund {
+  borrowerRefund: string;
+  subsidyRefund: string;
+  /** borrowerRefund + subsidyRefund. */
+  refund: string;
+}
+
+/**
+ * The unearned premium returned on early settlement, one PREMIUM_REFUND transaction paid by the
+ * insurer: the borrower's part to the borrower; the subsidy's part first reduces what the fund
+ * still owes on the policy, and only what the fund paid beyond the reduced subsidy goes back to
+ * it; the risk reserve set aside from the refunded premium (riskReserveShare × refund, never more
+ * than the reserve holds) comes back to the insurer. The caller updates the policy's amounts
+ * (subsidy_paid down by `subsidyReturned`).
+ */
+export async function postPremiumRefund(
+  tx: Executor,
+  ctx: Context,
+  policy: Pick<PremiumPolicy, 'id' | 'policyNumber' | 'insurerId' | 'borrowerId' | 'subsidyAmount' | 'subsidyPaid'>,
+  r: PremiumRefund,
+  params: Pick<ProgrammeParameters, 'riskReserveShare'>,
+) {
+  const insurer = institutionAccount(policy.insurerId);
+  const reserveId = reserveAccount(policy.insurerId);
+  await lockAll(tx, ctx, [insurer, FUND.PREMIUM_SUBSIDY, reserveId]);
+  const [reserveRow] = await lockAccounts(tx, [reserveId]);
+  const newSubsidy = new Decimal(policy.subsidyAmount).minus(r.subsidyRefund);
+  const subsidyReturned = Decimal.max(0, new Decimal(policy.subsidyPaid).minus(newSubsidy));
+  const reserveReleased = Decimal.max(
+    0,
+    Decimal.min(new Decimal(r.refund).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP), reserveRow?.balance ?? 0),
+  );
+  const t = await post(tx, ctx, {
+    kind: 'PREMIUM_REFUND',
+    memo: `unearned premium of policy ${policy.policyNumber} refunded on early settlement`,
+    policyId: policy.id,
+    borrowerId: policy.borrowerId,
+    entries: [
+      { account: BORROWERS, amount: r.borrowerRefund },
+      { account: FUND.PREMIUM_SUBSIDY, amount: subsidyReturned },
+      { account: insurer, amount: new Decimal(r.borrowerRefund).plus(subsidyReturned).minus(reserveReleased).neg() },
+      { account: reserveId, amount: reserveReleased.neg() },
+    ],
+  });
+  return { transactionId: t?.id ?? null, subsidyReturned: subsidyReturned.toFixed(2), reserveReleased: reserveReleased.toFixed(2) };
 }

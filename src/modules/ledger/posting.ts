@@ -22,7 +22,8 @@ export type TransactionKind =
   | 'CLAIM_PAYMENT'
   | 'RISK_COMPENSATION'
   | 'RECOVERY'
-  | 'REVERSAL';
+  | 'REVERSAL'
+  | 'PREMIUM_REFUND';
 
 export interface Posting {
   kind: TransactionKind;

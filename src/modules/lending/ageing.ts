@@ -13,6 +13,7 @@ import { bump } from '../metrics/api.js';
 import { parameterVersion } from '../parameters/api.js';
 import { furnishLoan } from './furnish.js';
 import { loanPolicy } from './policy.js';
+import { chargeDuePremiums } from './premiums.js';
 import { assertTransition, delinquencyStatus } from './rules.js';
 import * as store from './store.js';
 import type { LoanRow } from './store.js';
@@ -80,7 +81,10 @@ async function priorNotice(tx: Executor, ctx: Context, loan: LoanRow, dpd: numbe
  * Age every active loan as of a business date: days past due from the oldest unpaid
  * instalment, the reporting bucket, and DEFAULTED at the parameter version's threshold (on
  * the day the threshold was crossed). Each loan is its own transaction (ageLoan); loans with
- * nothing new are left alone. ADMIN only (the scheduled job runs as `system:ageing`).
+ * nothing new are left alone. Then the premium pass (lending/premiums.ts): each policy year
+ * that has started by `asOf` is charged while its loan is still ACTIVE (a loan that defaulted in
+ * this run is not), and the years of loans that ended are cancelled, each in its own transaction.
+ * ADMIN only (the scheduled job runs as `system:ageing`).
  */
 export async function ageLoans(ctx: Context, args: { asOf?: string | null }) {
   loanPolicy.gate(ctx, 'age');
@@ -107,8 +111,17 @@ export async function ageLoans(ctx: Context, args: { asOf?: string | null }) {
     if (await ageLoan(ctx, step)) defaulted++;
     changed++;
   }
-  await appendAudit(ctx.db.orm, ctx, { action: 'loans.aged', detail: { asOf, examined: candidates.length, changed, defaulted } });
-  return { asOf, examined: candidates.length, changed, defaulted };
+  const premiums = await chargeDuePremiums(ctx, asOf);
+  const run = {
+    asOf,
+    examined: candidates.length,
+    changed,
+    defaulted,
+    premiumYearsCharged: premiums.charged,
+    premiumYearsCancelled: premiums.cancelled,
+  };
+  await appendAudit(ctx.db.orm, ctx, { action: 'loans.aged', detail: run });
+  return run;
 }
 
 /** The scheduled job: age every loan as of today, as `system:ageing`. Returns a stopper. */

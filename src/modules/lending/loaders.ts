@@ -2,7 +2,10 @@ import { inArray } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { borrowers } from '../../db/schema/index.js';
 import { defineLoader, firstBy, groupBy } from '../../loaders.js';
+import * as premiumStore from './premiumStore.js';
 import * as store from './store.js';
+import { settlementsOf } from './settlementStore.js';
+import { latestExtensions } from './extensionStore.js';
 
 export const reviewsByApplication = defineLoader(async (ctx, ids: readonly string[]) =>
   groupBy(await store.reviewsOf(ctx.db.orm, ids), (r) => r.applicationId, ids),
@@ -18,6 +21,17 @@ export const instalmentsByLoan = defineLoader(async (ctx, ids: readonly string[]
 );
 export const repaymentsByLoan = defineLoader(async (ctx, ids: readonly string[]) =>
   groupBy(await store.repaymentsOf(ctx.db.orm, ids), (r) => r.loanId, ids),
+);
+/** Each policy's years, in year order (Policy.premiumSchedule). */
+export const premiumYearsByPolicy = defineLoader(async (ctx, ids: readonly string[]) =>
+  groupBy(await premiumStore.premiumYearsOf(ctx.db.orm, ids), (y) => y.policyId, ids),
+);
+export const settlementByLoan = defineLoader(async (ctx, ids: readonly string[]) =>
+  firstBy(await settlementsOf(ctx.db.orm, ids), (s) => s.loanId, ids),
+);
+/** Each loan's latest extension (Loan.extension). */
+export const extensionByLoan = defineLoader(async (ctx, ids: readonly string[]) =>
+  firstBy(await latestExtensions(ctx.db.orm, ids), (e) => e.loanId, ids),
 );
 export const policyById = defineLoader(async (ctx, ids: readonly string[]) =>
   firstBy(await store.policiesByIds(ctx.db.orm, ids), (p) => p.id, ids),

@@ -63,10 +63,21 @@ export const policyPolicy = definePolicy('Policy', {
 export const loanPolicy = definePolicy('Loan', {
   /** The loan's bank records what the borrower paid. */
   recordRepayment: allow(['BANK'], (a, l: Deal) => a.institutionId === l.bankId),
+  /** What settling early would cost: the loan's bank, its insurer (it refunds premium) and the borrower themself. */
+  quoteSettlement: allow(PARTIES, party),
+  /** The loan's bank records the early settlement (提前结清) it received. */
+  settle: allow(['BANK'], (a, l: Deal) => a.institutionId === l.bankId),
   read: allow(PARTIES, party),
   list: allow(PARTIES),
   /** Ageing (days past due, default) is the platform's job. */
   age: allow(['ADMIN']),
+  /** The loan's bank proposes an extension (展期) of it… */
+  proposeExtension: allow(['BANK'], (a, l: Deal) => a.institutionId === l.bankId),
+});
+
+/** …and the loan's insurer agrees to it (endorsing the policy) or declines it. The resource is the extension with its loan's parties. */
+export const extensionPolicy = definePolicy('Extension', {
+  decide: allow(['INSURER'], (a, e: Deal) => a.institutionId === e.insurerId),
 });
 
 /** Any deal row (application, policy, loan, or a claim on one): its bank, its insurer and its borrower may see it. */

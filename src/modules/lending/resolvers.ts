@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import type { PremiumYearStatus, Resolvers } from '../../graphql/generated/resolvers.js';
 import { institutionOf } from '../institutions/api.js';
 import { reviewFactors, reviewReasons, storedOverrides } from './decisions.js';
 import {
@@ -8,10 +8,17 @@ import {
   loanByApplication,
   policyByApplication,
   policyOf,
+  premiumYearsByPolicy,
   repaymentsByLoan,
   reviewsByApplication,
+  settlementByLoan,
+  extensionByLoan,
 } from './loaders.js';
 import * as service from './service.js';
+import { agreeExtension } from './commands/agreeExtension.js';
+import { declineExtension } from './commands/declineExtension.js';
+import { proposeExtension } from './commands/proposeExtension.js';
+import { extensionView } from './extensionStore.js';
 
 export const resolvers: Resolvers = {
   Query: {
@@ -22,6 +29,7 @@ export const resolvers: Resolvers = {
     loans: (_, args, ctx) => service.loans(ctx, args),
     myDecisions: (_, __, ctx) => service.myDecisions(ctx),
     humanReviewsToAnswer: (_, args, ctx) => service.humanReviewsToAnswer(ctx, args),
+    settlementQuote: (_, args, ctx) => service.settlementQuoteFor(ctx, args),
   },
   Mutation: {
     submitApplication: (_, args, ctx) => service.submitApplication(ctx, args),
@@ -30,6 +38,10 @@ export const resolvers: Resolvers = {
     pledgePolicy: (_, args, ctx) => service.pledgePolicy(ctx, args),
     disburseLoan: (_, args, ctx) => service.disburseLoan(ctx, args),
     recordRepayment: (_, args, ctx) => service.recordRepayment(ctx, args),
+    settleLoan: (_, args, ctx) => service.settleLoan(ctx, args),
+    proposeExtension: (_, args, ctx) => proposeExtension(ctx, args),
+    agreeExtension: (_, args, ctx) => agreeExtension(ctx, args),
+    declineExtension: (_, args, ctx) => declineExtension(ctx, args),
     requestHumanReview: (_, args, ctx) => service.requestHumanReview(ctx, args),
     resolveHumanReview: (_, args, ctx) => service.resolveHumanReview(ctx, args),
   },
@@ -59,6 +71,8 @@ export const resolvers: Resolvers = {
   Policy: {
     insurer: (p, _, ctx) => institutionOf(ctx, p.insurerId),
     bank: (p, _, ctx) => institutionOf(ctx, p.bankId),
+    premiumSchedule: async (p, _, ctx) =>
+      (await premiumYearsByPolicy(ctx).load(p.id)).map((y) => ({ ...y, status: y.status as PremiumYearStatus })),
   },
   Loan: {
     policy: (l, _, ctx) => policyOf(ctx, l.policyId),
@@ -66,6 +80,14 @@ export const resolvers: Resolvers = {
     insurer: (l, _, ctx) => institutionOf(ctx, l.insurerId),
     schedule: (l, _, ctx) => instalmentsByLoan(ctx).load(l.id),
     repayments: (l, _, ctx) => repaymentsByLoan(ctx).load(l.id),
+    settlement: async (l, _, ctx) => {
+      const s = await settlementByLoan(ctx).load(l.id);
+      return s ? { ...s, loan: l } : null;
+    },
+    extension: async (l, _, ctx) => {
+      const e = await extensionByLoan(ctx).load(l.id);
+      return e ? extensionView(e) : null;
+    },
   },
   Instalment: {
     settled: (i) => new Decimal(i.principalPaid).eq(i.principalDue) && new Decimal(i.interestPaid).eq(i.interestDue),

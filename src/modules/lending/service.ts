@@ -5,6 +5,8 @@ export { issuePolicy } from './commands/issuePolicy.js';
 export { pledgePolicy } from './commands/pledgePolicy.js';
 export { disburseLoan } from './commands/disburseLoan.js';
 export { recordRepayment } from './commands/recordRepayment.js';
+export { settleLoan } from './commands/settleLoan.js';
+export { settlementQuoteFor } from './settlementQuery.js';
 export { application, applications, loan, loans, policy } from './queries.js';
 export { requestHumanReview } from './commands/requestHumanReview.js';
 export { resolveHumanReview } from './commands/resolveHumanReview.js';

@@ -90,7 +90,7 @@ export const BASE_GROUPS = sql.raw(`
     from applications a
   ),
   loan as (
-    select l.*, p.premium_rate, p.borrower_premium,
+    select l.*, p.premium_rate, p.borrower_premium, p.annualised_cost,
            row_number() over (partition by l.borrower_id order by l.disbursed_on, l.id) = 1 as first_loan,
            c.status as claim_status, c.insurer_amount, c.compensation_paid, c.recovered_insurer,
            c.recovered_bank + c.recovered_insurer + c.recovered_fund as recovered
@@ -104,7 +104,8 @@ export const BASE_GROUPS = sql.raw(`
       coalesce(loan.principal, 0) * 100 as disbursed,
       coalesce(round(loan.interest_rate * loan.principal, 2), 0) * 100 as interest_weighted,
       coalesce(round(loan.premium_rate * loan.principal, 2), 0) * 100 as premium_rate_weighted,
-      coalesce(round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2), 0) * 100 as cost_weighted,
+      coalesce(round(loan.annualised_cost * loan.principal, 2),
+               round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2), 0) * 100 as cost_weighted,
       case when loan.status in ('ACTIVE', 'DEFAULTED') then loan.outstanding_principal else 0 end * 100 as outstanding,
       (loan.defaulted_on is not null)::int as defaults,
       case when loan.defaulted_on is not null then loan.outstanding_principal else 0 end * 100 as defaulted_amount,
@@ -155,20 +156,16 @@ export async function rebuildCube(tx: Executor) {
 /**
  * The weighted sums a disbursement adds, rounded exactly as the rebuild rounds them: the
  * amount-weighted averages are Σ(rate × amount) ÷ Σ amount, the financing cost's weight being
- * rate × amount + the borrower's premium a year.
+ * the loan's annualised all-in cost (IRR, policies.annualised_cost as stored at disbursement) ×
+ * amount. (A policy issued before the annualised cost was stored has none: the rebuild then keeps
+ * the weight it was given then, rate × amount + the borrower's premium a year.)
  */
-export function disbursementWeights(a: {
-  principal: string;
-  interestRate: string;
-  premiumRate: string;
-  borrowerPremium: string;
-  termYears: number;
-}) {
+export function disbursementWeights(a: { principal: string; interestRate: string; premiumRate: string; annualisedCost: string }) {
   const P = new Decimal(a.principal);
-  const interest = P.mul(a.interestRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const fen = (rate: string) => P.mul(rate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
   return {
-    interest_weighted: interest.toFixed(2),
-    premium_rate_weighted: P.mul(a.premiumRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
-    cost_weighted: interest.plus(new Decimal(a.borrowerPremium).div(a.termYears).toDecimalPlaces(2, Decimal.ROUND_HALF_UP)).toFixed(2),
+    interest_weighted: fen(a.interestRate),
+    premium_rate_weighted: fen(a.premiumRate),
+    cost_weighted: fen(a.annualisedCost),
   };
 }

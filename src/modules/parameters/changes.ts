@@ -25,6 +25,9 @@ export const changesSchema = z
     riskCompensation: z.object({ ratio: fraction, perLoanQuota: z.string() }).nullish(),
     riskReserveShare: fraction.nullish(),
     referenceGuaranteeCost: fraction.nullish(),
+    referenceGuaranteeCostSource: z.string().nullish(),
+    dayCount: z.string().nullish(),
+    premiumPayment: z.string().nullish(),
     minimumCellSize: z.number().nullish(),
   })
   .strict();

@@ -32,6 +32,9 @@ export const resolvers: Resolvers = {
     riskCompensation: (v) => doc(v).riskCompensation,
     riskReserveShare: (v) => doc(v).riskReserveShare,
     referenceGuaranteeCost: (v) => doc(v).referenceGuaranteeCost,
+    referenceGuaranteeCostSource: (v) => doc(v).referenceGuaranteeCostSource,
+    dayCount: (v) => doc(v).dayCount,
+    premiumPayment: (v) => doc(v).premiumPayment,
     minimumCellSize: (v) => doc(v).minimumCellSize,
   },
 };

@@ -16,6 +16,24 @@ export const GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
 export type Grade = (typeof GRADES)[number];
 export const REPAYMENT_METHODS = ['INTEREST_ONLY_BULLET', 'EQUAL_INSTALMENTS'] as const;
 export type RepaymentMethod = (typeof REPAYMENT_METHODS)[number];
+/** Interest day-count conventions (see lending/schedule.ts); PBOC_30_360 is how Chinese banks count. */
+export const DAY_COUNTS = ['PBOC_30_360', 'ACT_360', 'ACT_365'] as const;
+export type DayCount = (typeof DAY_COUNTS)[number];
+/** ANNUAL: each policy year's premium is charged at the start of that year; SINGLE: every year's up front. */
+export const PREMIUM_PAYMENTS = ['ANNUAL', 'SINGLE'] as const;
+export type PremiumPayment = (typeof PREMIUM_PAYMENTS)[number];
+
+/** Where the reference cost of a guarantee-company loan comes from (see docs/money.md). */
+export const REFERENCE_COST_SOURCE =
+  'A guarantee-company loan to a start-up without collateral, at the benchmark in force since 2015-10-24 (1 year ' +
+  "4.35%, the latest in this version's history): the bank rate at the benchmark raised 30% (the ceiling this " +
+  "programme also allows) = 5.655%; the guarantee fee at the top of the 1999 guideline's range " +
+  '(国家经贸委《关于建立中小企业信用担保体系试点的指导意见》: 基准担保费率可按银行同期贷款利率的50%执行, floating up to 50% above it for risk) = 75% of the ' +
+  'benchmark = 3.2625%; and a 保证金 deposit of 20% of the loan held without interest (guarantee companies commonly ' +
+  'required 10-20%), so the borrower pays on the whole loan and uses 80% of it: (5.655% + 3.2625%) / 0.8 = ' +
+  '11.146875% a year, 11.1469% rounded. The same build on the 2012-07-06 benchmark (6.00%) gives 15.375%. Each ' +
+  'component is at the upper end of its range; with the base fee and a 10% deposit it would be 8.70%. Update it ' +
+  'with a new version when the benchmark changes.';
 
 const benchmarkBand = z.object({
   /** Applies to loans with a term up to and including this many years. */
@@ -48,8 +66,13 @@ export const parametersSchema = z
     lossShares: z.object({ insurer: fraction, bank: fraction }),
     riskCompensation: z.object({ ratio: fraction, perLoanQuota: money }),
     riskReserveShare: fraction,
-    /** Financing cost of a guarantee-company loan, for the savings metric. */
+    /** Annual financing cost of a guarantee-company loan, for the savings metric, dated by the version and sourced. */
     referenceGuaranteeCost: fraction,
+    referenceGuaranteeCostSource: z.string().min(1).max(1000).default('not stated: the finance bureau sets it'),
+    /** How interest accrues (lending/schedule.ts). */
+    dayCount: z.enum(DAY_COUNTS).default('PBOC_30_360'),
+    /** When premium is charged: each policy year at its start (the default), or all years up front. */
+    premiumPayment: z.enum(PREMIUM_PAYMENTS).default('ANNUAL'),
     /** Aggregates built from fewer borrowers than this are suppressed. */
     minimumCellSize: z.number().int().min(2).max(100),
   })
@@ -147,7 +170,10 @@ export const SEED_PARAMETERS: ProgrammeParameters = {
   lossShares: { insurer: '0.80', bank: '0.20' },
   riskCompensation: { ratio: '0.50', perLoanQuota: '100000.00' },
   riskReserveShare: '0.10',
-  referenceGuaranteeCost: '0.15',
+  referenceGuaranteeCost: '0.111469',
+  referenceGuaranteeCostSource: REFERENCE_COST_SOURCE,
+  dayCount: 'PBOC_30_360',
+  premiumPayment: 'ANNUAL',
   minimumCellSize: 5,
 };
 

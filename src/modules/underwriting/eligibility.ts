@@ -3,9 +3,9 @@ import type { AccountKind, AccountStatus, BorrowerCategory, PublicRecordKind, Pu
 import { addYears } from '../../time.js';
 import { isOpenAccount } from '../credit/rules.js';
 import { isDishonestDebtorListing } from '../records/rules.js';
-import type { ProgrammeParameters } from '../parameters/rules.js';
+import type { ProgrammeParameters, RepaymentMethod } from '../parameters/rules.js';
 import { explainReason } from './explain.js';
-import { financingCost, type Price } from './pricing.js';
+import { financingCost, quoteSchedule, type Price } from './pricing.js';
 
 /**
  * Eligibility, as a pure function of the facts. Every failing reason is reported, each with
@@ -62,7 +62,7 @@ export interface EligibilityInput {
   publicRecords: EligibilityPublicRecord[];
   /** Outstanding principal of the borrower's other programme loans and approved, undisbursed applications. */
   programmeExposure: string;
-  request: { amount: string; termYears: number; interestRate: string };
+  request: { amount: string; termYears: number; interestRate: string; repaymentMethod?: RepaymentMethod };
   price: Price;
   params: ProgrammeParameters;
   /** Business date. */
@@ -120,9 +120,15 @@ export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: 
       limit: p.terms.map((t) => t.years).join(', '),
       actual: String(i.request.termYears),
     });
-  } else if (i.price.borrowerPremium !== null && !new Decimal(i.request.amount).isZero()) {
-    const cost = financingCost(i.request.interestRate, new Decimal(i.price.borrowerPremium), i.request.amount, i.request.termYears);
-    if (cost.gte(p.financingCostCeiling)) {
+  } else if (i.price.premiumRate !== null && new Decimal(i.request.amount).gt(0)) {
+    // the exact annualised all-in cost (IRR), not the price's rounded display figure
+    const { schedule, premiums } = quoteSchedule(
+      p,
+      { ...i.request, repaymentMethod: i.request.repaymentMethod ?? 'INTEREST_ONLY_BULLET', date: i.today },
+      i.price.premiumRate,
+    );
+    const cost = financingCost({ principal: i.request.amount, schedule, premiums: premiums!, payment: p.premiumPayment });
+    if (cost !== null && cost.gte(p.financingCostCeiling)) {
       reasons.push({
         code: 'FINANCING_COST_AT_OR_ABOVE_CEILING',
         message: `financing cost ${cost.toDecimalPlaces(6).toString()} a year is not below ${p.financingCostCeiling}`,

@@ -130,9 +130,18 @@ export function explainPrice(price: Price, grade: string, termYears: number, par
   const parts = [
     `您的信用等级为 ${grade}，对应的年保费率为 ${pct(price.premiumRate)}${how}。`,
     `${termYears} 年的保费共 ${price.premiumAmount} 元，其中财政补贴 ${price.subsidyPremium} 元，您自己承担 ${price.borrowerPremium} 元。`,
+    ...(termYears > 1 && price.premiumSchedule
+      ? [
+          `保费按保单年度${price.premiumPayment === 'SINGLE' ? '计算、在投保时一次缴清' : '在每年年初缴纳'}，只按当年年初尚未偿还的贷款本金计算：` +
+            price.premiumSchedule.map((y) => `第 ${y.year} 年 ${y.premium} 元（您承担 ${y.borrowerPremium} 元）`).join('，') +
+            '。',
+        ]
+      : []),
     '补贴是固定的份额，所以信用等级越好，保费率越低，您承担的部分越少。',
   ];
-  if (price.financingCostRate) parts.push(`加上贷款利息，您每年的综合融资成本为 ${pct(price.financingCostRate)}。`);
+  if (price.financingCostRate) {
+    parts.push(`加上贷款利息，按内部收益率法折算的年化综合融资成本为 ${pct(price.financingCostRate)}。`);
+  }
   return parts.join('');
 }
 

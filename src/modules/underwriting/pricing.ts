@@ -1,18 +1,36 @@
 import { Decimal } from 'decimal.js';
-import { benchmarkRate, rateCeiling, termFactor, type Grade, type ProgrammeParameters, type RepaymentMethod } from '../parameters/rules.js';
-import { generateSchedule, totalInterest } from '../lending/schedule.js';
+import {
+  benchmarkRate,
+  rateCeiling,
+  termFactor,
+  type Grade,
+  type PremiumPayment,
+  type ProgrammeParameters,
+  type RepaymentMethod,
+} from '../parameters/rules.js';
+import { generateSchedule, totalInterest, type Instalment } from '../lending/schedule.js';
+import { addMonths } from '../../time.js';
 
 /**
- * Risk-based premium (建议二) and the borrower's financing cost.
+ * Risk-based premium (建议二), charged by policy year on the balance at risk (建议一), and the
+ * borrower's annualised all-in cost (年化综合融资成本).
  *
  *   annual premium rate = clamp(base × grade multiplier × term factor, floor, ceiling)
- *   premium             = amount × annual rate × years                       (half-up to the fen)
- *   subsidy             = min(premium, amount × (base − borrower base) × years)
- *   borrower's part     = premium − subsidy
- *   financing cost      = interest rate + borrower's part ÷ (amount × years)  (a year)
+ *   policy year y       = months 12(y−1) … 12y of the loan (the last one shorter after an extension)
+ *   insured balance_y   = the schedule's principal still owed at the start of year y
+ *   premium_y           = rate × balance_y × months_y ÷ 12                              (half-up to the fen)
+ *   subsidy_y           = min(premium_y, (base − borrower base) × balance_y × months_y ÷ 12)
+ *   borrower's part_y   = premium_y − subsidy_y
  *
- * The subsidy is the programme's fixed share (1.3 points at today's 2.3% − 1%), so risk
- * pricing moves what the borrower pays: a better rating lowers it.
+ * Like CGTMSE's annual guarantee fee on the outstanding amount, a borrower never pays premium on
+ * principal already repaid. Each year's premium is charged at the start of that year (ANNUAL), or
+ * every year's up front (SINGLE, a parameter). The subsidy is the programme's fixed share (1.3
+ * points at 2.3% − 1%), so risk pricing moves what the borrower pays.
+ *
+ * The financing cost is the internal rate of return of every cash flow the borrower has: the
+ * principal received, less the premium paid at the start; each instalment; each later year's
+ * premium; annualised as 12 × the monthly IRR (the PBoC's 2021 rule on showing 年化利率: IRR
+ * method, 单利 annualisation — a loan with no premium costs exactly its nominal rate).
  */
 export interface PriceRequest {
   amount: string;
@@ -20,8 +38,19 @@ export interface PriceRequest {
   interestRate: string;
   repaymentMethod: RepaymentMethod;
   grade: Grade;
-  /** Business date the benchmark rate is read at. */
+  /** Business date the benchmark rate is read at, and the schedule starts on. */
   date: string;
+}
+
+export interface PremiumYear {
+  year: number;
+  /** The day the policy year starts and its premium falls due (ANNUAL); SINGLE: all due at the start. */
+  startsOn: string;
+  months: number;
+  insuredBalance: string;
+  premium: string;
+  subsidy: string;
+  borrowerPremium: string;
 }
 
 export interface Price {
@@ -30,10 +59,14 @@ export interface Price {
   rateCeiling: string | null;
   termOffered: boolean;
   premiumRate: string | null;
+  /** Totals over the whole term (the sums of the premium schedule). */
   premiumAmount: string | null;
   borrowerPremium: string | null;
   subsidyPremium: string | null;
+  premiumPayment?: PremiumPayment;
+  premiumSchedule?: PremiumYear[];
   interestAmount: string;
+  /** The annualised all-in cost (IRR), rounded to 6 places for display. */
   financingCostRate: string | null;
 }
 
@@ -47,22 +80,134 @@ export function annualPremiumRate(p: ProgrammeParameters, grade: Grade, termYear
   return Decimal.min(Decimal.max(raw, p.premiumRateFloor), p.premiumRateCeiling).toDecimalPlaces(6, HALF_UP);
 }
 
-/** Exact financing cost a year, unrounded, for the eligibility comparison. */
-export function financingCost(interestRate: string, borrowerPremium: Decimal, amount: string, termYears: number): Decimal {
-  return new Decimal(interestRate).plus(borrowerPremium.div(new Decimal(amount).mul(termYears)));
+/**
+ * The premium of each policy year of a schedule (instalments numbered from 1, one a month,
+ * starting on `startsOn`).
+ */
+export function premiumSchedule(
+  p: ProgrammeParameters,
+  a: { rate: Decimal.Value; principal: string; schedule: Instalment[]; startsOn: string },
+): PremiumYear[] {
+  const n = a.schedule.length;
+  const subsidyRate = new Decimal(p.basePremiumRate).minus(p.borrowerBasePremiumRate);
+  const sorted = [...a.schedule].sort((x, y) => x.seq - y.seq);
+  const out: PremiumYear[] = [];
+  let balance = new Decimal(a.principal);
+  for (let y = 1; 12 * (y - 1) < n; y++) {
+    const first = 12 * (y - 1);
+    const months = Math.min(12, n - first);
+    const share = new Decimal(months).div(12);
+    const premium = toFen(balance.mul(a.rate).mul(share));
+    const subsidy = Decimal.min(premium, toFen(balance.mul(subsidyRate).mul(share)));
+    out.push({
+      year: y,
+      startsOn: addMonths(a.startsOn, first),
+      months,
+      insuredBalance: balance.toFixed(2),
+      premium: premium.toFixed(2),
+      subsidy: subsidy.toFixed(2),
+      borrowerPremium: premium.minus(subsidy).toFixed(2),
+    });
+    for (const i of sorted.slice(first, first + months)) balance = balance.minus(i.principalDue);
+  }
+  return out;
 }
 
-export function price(p: ProgrammeParameters, r: PriceRequest): Price {
-  const bench = benchmarkRate(p, r.date, r.termYears);
-  const rate = annualPremiumRate(p, r.grade, r.termYears);
+const sum = (xs: PremiumYear[], k: 'premium' | 'subsidy' | 'borrowerPremium') => xs.reduce((t, x) => t.plus(x[k]), new Decimal(0));
+
+/**
+ * The borrower's cash flows on the monthly grid, period 0 = the start: + principal received,
+ * − the premium due at the start, − each instalment, − each later year's premium (ANNUAL).
+ */
+export function borrowerCashFlows(a: {
+  principal: string;
+  schedule: Instalment[];
+  premiums: PremiumYear[];
+  payment: PremiumPayment;
+}): Decimal[] {
+  const flows = Array.from({ length: a.schedule.length + 1 }, () => new Decimal(0));
+  flows[0] = new Decimal(a.principal);
+  [...a.schedule].sort((x, y) => x.seq - y.seq).forEach((i, k) => (flows[k + 1] = flows[k + 1].minus(i.principalDue).minus(i.interestDue)));
+  for (const y of a.premiums) {
+    const at = a.payment === 'SINGLE' ? 0 : 12 * (y.year - 1);
+    flows[at] = flows[at].minus(y.borrowerPremium);
+  }
+  return flows;
+}
+
+/**
+ * 12 × the monthly internal rate of return of `flows` (flows[k] at month k), exact to ~1e-20:
+ * Newton's method in 40-digit decimals from a floating-point start. Null when the flows have no
+ * sign change (nothing borrowed or nothing repaid).
+ */
+export function annualisedIrr(flows: Decimal[]): Decimal | null {
+  if (!flows.some((f) => f.gt(0)) || !flows.some((f) => f.lt(0))) return null;
+  const D = Decimal.clone({ precision: 40 });
+  const npv = (i: Decimal.Value) => {
+    const v = new D(1).div(new D(1).plus(i));
+    let f = new D(0);
+    let df = new D(0);
+    let vk = new D(1);
+    flows.forEach((c, k) => {
+      f = f.plus(vk.mul(c.toString()));
+      df = df.minus(vk.mul(v).mul(c.toString()).mul(k));
+      vk = vk.mul(v);
+    });
+    return { f, df };
+  };
+  // a floating-point bisection on a generous bracket, then Newton in decimals
+  const fl = flows.map((f) => f.toNumber());
+  const npvF = (i: number) => fl.reduce((t, c, k) => t + c / Math.pow(1 + i, k), 0);
+  let lo = -0.99;
+  let hi = 1;
+  if (Math.sign(npvF(lo)) === Math.sign(npvF(hi))) return null;
+  for (let k = 0; k < 80; k++) {
+    const mid = (lo + hi) / 2;
+    if (Math.sign(npvF(mid)) === Math.sign(npvF(lo))) lo = mid;
+    else hi = mid;
+  }
+  let i = new D((lo + hi) / 2);
+  for (let k = 0; k < 8; k++) {
+    const { f, df } = npv(i);
+    if (df.isZero()) break;
+    const next = i.minus(f.div(df));
+    if (next.minus(i).abs().lt('1e-30')) {
+      i = next;
+      break;
+    }
+    i = next;
+  }
+  return new Decimal(i.mul(12).toSignificantDigits(30).toString());
+}
+
+/** The exact annualised all-in cost of a schedule and its premiums (what the < ceiling rule compares). */
+export function financingCost(a: {
+  principal: string;
+  schedule: Instalment[];
+  premiums: PremiumYear[];
+  payment: PremiumPayment;
+}): Decimal | null {
+  return annualisedIrr(borrowerCashFlows(a));
+}
+
+/** The schedule and premium years a request would have if disbursed on its date. */
+export function quoteSchedule(p: ProgrammeParameters, r: Omit<PriceRequest, 'grade'>, rate: Decimal.Value | null) {
   const schedule = generateSchedule({
     principal: r.amount,
     annualRate: r.interestRate,
     termYears: r.termYears,
     method: r.repaymentMethod,
     disbursedOn: r.date,
+    dayCount: p.dayCount,
   });
-  const interestAmount = totalInterest(schedule).toFixed(2);
+  const premiums = rate === null ? null : premiumSchedule(p, { rate, principal: r.amount, schedule, startsOn: r.date });
+  return { schedule, premiums };
+}
+
+export function price(p: ProgrammeParameters, r: PriceRequest): Price {
+  const bench = benchmarkRate(p, r.date, r.termYears);
+  const rate = annualPremiumRate(p, r.grade, r.termYears);
+  const { schedule, premiums } = quoteSchedule(p, r, rate);
   const out: Price = {
     benchmarkRate: bench?.rate ?? null,
     benchmarkEffectiveOn: bench?.effectiveOn ?? null,
@@ -72,23 +217,21 @@ export function price(p: ProgrammeParameters, r: PriceRequest): Price {
     premiumAmount: null,
     borrowerPremium: null,
     subsidyPremium: null,
-    interestAmount,
+    interestAmount: totalInterest(schedule).toFixed(2),
     financingCostRate: null,
   };
-  if (rate === null) return out;
-  const amount = new Decimal(r.amount);
-  const premium = toFen(amount.mul(rate).mul(r.termYears));
-  const subsidyRate = new Decimal(p.basePremiumRate).minus(p.borrowerBasePremiumRate);
-  const subsidy = Decimal.min(premium, toFen(amount.mul(subsidyRate).mul(r.termYears)));
-  const borrower = premium.minus(subsidy);
+  if (rate === null || premiums === null) return out;
+  const cost = new Decimal(r.amount).isZero()
+    ? null
+    : financingCost({ principal: r.amount, schedule, premiums, payment: p.premiumPayment });
   return {
     ...out,
     premiumRate: rate.toString(),
-    premiumAmount: premium.toFixed(2),
-    borrowerPremium: borrower.toFixed(2),
-    subsidyPremium: subsidy.toFixed(2),
-    financingCostRate: amount.isZero()
-      ? null
-      : financingCost(r.interestRate, borrower, r.amount, r.termYears).toDecimalPlaces(6, HALF_UP).toString(),
+    premiumAmount: sum(premiums, 'premium').toFixed(2),
+    borrowerPremium: sum(premiums, 'borrowerPremium').toFixed(2),
+    subsidyPremium: sum(premiums, 'subsidy').toFixed(2),
+    premiumPayment: p.premiumPayment,
+    premiumSchedule: premiums,
+    financingCostRate: cost === null ? null : cost.toDecimalPlaces(6, HALF_UP).toString(),
   };
 }

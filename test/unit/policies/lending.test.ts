@@ -113,6 +113,17 @@ describe('loan policy: role × action × ownership', () => {
     ['government ages the loans', actors.government, 'age', undefined, false],
     ['a bank ages the loans', actors.bank, 'age', undefined, false],
     ['no one signed in ages the loans', null, 'age', undefined, false],
+    ['its bank quotes a settlement', actors.bank, 'quoteSettlement', deal, true],
+    ['its insurer quotes a settlement', actors.insurer, 'quoteSettlement', deal, true],
+    ['its borrower quotes a settlement', actors.borrower, 'quoteSettlement', deal, true],
+    ['another bank quotes a settlement', actors.otherBank, 'quoteSettlement', deal, false],
+    ['another borrower quotes a settlement', actors.otherBorrower, 'quoteSettlement', deal, false],
+    ['government quotes a settlement', actors.government, 'quoteSettlement', deal, false],
+    ['the loan’s bank settles it', actors.bank, 'settle', deal, true],
+    ['another bank settles it', actors.otherBank, 'settle', deal, false],
+    ['the loan’s insurer settles it', actors.insurer, 'settle', deal, false],
+    ['the borrower settles it', actors.borrower, 'settle', deal, false],
+    ['admin settles it', actors.admin, 'settle', deal, false],
   ]);
 });
 

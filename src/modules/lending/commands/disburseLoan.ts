@@ -9,6 +9,7 @@ import { requireVersion } from '../../parameters/api.js';
 import { rateCeiling } from '../../parameters/rules.js';
 import type { LoanRequest } from '../../underwriting/api.js';
 import { furnishLoan } from '../furnish.js';
+import { rebasePremiums } from '../premiums.js';
 import { bankReview, policyPolicy } from '../policy.js';
 import { assertTransition } from '../rules.js';
 import { generateSchedule } from '../schedule.js';
@@ -23,7 +24,9 @@ const disburseInput = z.object({
 
 /**
  * The bank lends against the pledged policy: at most the insured amount, at most the reviewed
- * rate and the ceiling on the day; the schedule is built and the loan furnished.
+ * rate and the ceiling on the day; the schedule is built on the parameter version's day count,
+ * the policy years not yet charged are re-based on it (lending/premiums.ts) with the annualised
+ * cost, and the loan furnished.
  */
 export const disburseLoan = defineCommand({
   name: 'disburseLoan',
@@ -59,7 +62,8 @@ export const disburseLoan = defineCommand({
       throw badInput('input.disbursedOn is before the policy was issued', { field: 'input.disbursedOn' });
     }
     const method = app.repaymentMethod as LoanRequest['repaymentMethod'];
-    const schedule = generateSchedule({ principal: amount, annualRate: rate, termYears: app.termYears, method, disbursedOn });
+    const dayCount = params.document.dayCount;
+    const schedule = generateSchedule({ principal: amount, annualRate: rate, termYears: app.termYears, method, disbursedOn, dayCount });
     const maturityOn = addYears(disbursedOn, app.termYears);
     const loan = await store.insertLoan(tx, {
       applicationId: app.id,
@@ -74,6 +78,7 @@ export const disburseLoan = defineCommand({
       disbursedOn,
       maturityOn,
       outstandingPrincipal: amount,
+      dayCount,
       status: 'ACTIVE',
       parameterVersion: review.parameterVersion,
       updatedAt: now,
@@ -82,6 +87,14 @@ export const disburseLoan = defineCommand({
       tx,
       schedule.map((s) => ({ loanId: loan.id, ...s })),
     );
+    const premiumParams =
+      policy.parameterVersion === review.parameterVersion ? params : await requireVersion(ctx, policy.parameterVersion, tx);
+    const { annualisedCost } = await rebasePremiums(tx, policy, premiumParams.document, {
+      principal: amount,
+      interestRate: rate,
+      schedule,
+      disbursedOn,
+    });
     await bump(tx, app.id, {
       loans: 1,
       borrowers_reached: (await store.isFirstLoan(tx, app.borrowerId, loan.id)) ? 1 : 0,
@@ -91,11 +104,16 @@ export const disburseLoan = defineCommand({
         principal: amount,
         interestRate: rate,
         premiumRate: policy.premiumRate,
-        borrowerPremium: policy.borrowerPremium,
-        termYears: app.termYears,
+        annualisedCost,
       }),
     });
-    await store.updatePolicy(tx, policy.id, { status: 'ACTIVE', startsOn: disbursedOn, endsOn: maturityOn, updatedAt: now });
+    await store.updatePolicy(tx, policy.id, {
+      status: 'ACTIVE',
+      startsOn: disbursedOn,
+      endsOn: maturityOn,
+      annualisedCost,
+      updatedAt: now,
+    });
     await store.updateApplication(tx, app.id, { status: 'DISBURSED', updatedAt: now });
     await furnishLoan(tx, ctx, loan, { status: 'CURRENT', balance: amount, asOf: disbursedOn });
     record({
@@ -109,6 +127,8 @@ export const disburseLoan = defineCommand({
         interestRate: rate,
         disbursedOn,
         maturityOn,
+        dayCount,
+        annualisedCost,
         policyNumber: policy.policyNumber,
       },
     });
