@@ -115,6 +115,9 @@ describe('docs/examples', () => {
       loanId: () => defaulted().id,
       decidedOn: () => defaulted().defaultedOn,
       claimId: () => data('22').fileClaim.id,
+      disbursedLoanId: () => data('14').disburseLoan.id,
+      extensionId: () => data('33').proposeExtension.id,
+      amount: () => data('35').settlementQuote.total,
     };
 
     for (const file of files) {

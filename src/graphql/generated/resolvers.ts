@@ -65,6 +65,8 @@ export type AgeingRun = {
 export type Application = {
   __typename?: 'Application';
   amount: Scalars['Money']['output'];
+  /** The borrower's annualised all-in cost (IRR) as the insurer priced it (the bank's price until then); null before any review. */
+  annualisedCost?: Maybe<Scalars['Rate']['output']>;
   bank: Institution;
   borrower: Borrower;
   borrowerId: Scalars['ID']['output'];
@@ -2482,6 +2484,7 @@ export type AgeingRunResolvers<ContextType = Context, ParentType extends Resolve
 
 export type ApplicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  annualisedCost?: Resolver<Maybe<ResolversTypes['Rate']>, ParentType, ContextType>;
   bank?: Resolver<ResolversTypes['Institution'], ParentType, ContextType>;
   borrower?: Resolver<ResolversTypes['Borrower'], ParentType, ContextType>;
   borrowerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -52,6 +52,13 @@ export const resolvers: Resolvers = {
     reviews: (a, _, ctx) => reviewsByApplication(ctx).load(a.id),
     policy: (a, _, ctx) => policyByApplication(ctx).load(a.id),
     loan: (a, _, ctx) => loanByApplication(ctx).load(a.id),
+    // what the borrower will pay, as the insurer priced it (the price the policy is issued at);
+    // the bank's price until the insurer has reviewed
+    annualisedCost: async (a, _, ctx) => {
+      const reviews = await reviewsByApplication(ctx).load(a.id);
+      const priced = reviews.find((r) => r.reviewerRole === 'INSURER') ?? reviews.find((r) => r.reviewerRole === 'BANK');
+      return (priced?.price as { financingCostRate?: string | null } | undefined)?.financingCostRate ?? null;
+    },
   },
   Review: {
     reviewer: (r, _, ctx) => institutionOf(ctx, r.institutionId),

@@ -128,12 +128,14 @@ export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: 
       i.price.premiumRate,
     );
     const cost = financingCost({ principal: i.request.amount, schedule, premiums: premiums!, payment: p.premiumPayment });
-    if (cost !== null && cost.gte(p.financingCostCeiling)) {
+    // a cost that cannot be computed (no rate of return in range) is never taken as below the ceiling
+    if (cost === null || cost.gte(p.financingCostCeiling)) {
+      const actual = cost === null ? 'not computable' : cost.toDecimalPlaces(6).toString();
       reasons.push({
         code: 'FINANCING_COST_AT_OR_ABOVE_CEILING',
-        message: `financing cost ${cost.toDecimalPlaces(6).toString()} a year is not below ${p.financingCostCeiling}`,
+        message: `financing cost ${actual} a year is not below ${p.financingCostCeiling}`,
         limit: p.financingCostCeiling,
-        actual: cost.toDecimalPlaces(6).toString(),
+        actual,
       });
     }
   }

@@ -46,7 +46,9 @@ function reasonText(r: ReasonFacts): string {
     case 'RATE_ABOVE_CEILING':
       return `申请的贷款年利率 ${pct(r.actual)} 高于项目允许的最高利率 ${pct(r.limit)}（基准利率上浮的上限）。`;
     case 'FINANCING_COST_AT_OR_ABOVE_CEILING':
-      return `贷款利率加上您自己承担的保费，每年的综合融资成本为 ${pct(r.actual)}，没有低于项目规定的 ${pct(r.limit)}。`;
+      return r.actual !== undefined && !/^\d/.test(r.actual)
+        ? `贷款利率加上您自己承担的保费，年化综合融资成本无法计算，不能认定低于项目规定的 ${pct(r.limit)}。`
+        : `贷款利率加上您自己承担的保费，按内部收益率法折算的年化综合融资成本为 ${pct(r.actual)}，没有低于项目规定的 ${pct(r.limit)}。`;
     case 'NOT_IN_STARTUP_PHASE':
       return `您的登记日期是 ${r.actual ?? '—'}，早于 ${r.limit ?? '—'}，已经不在项目扶持的初创期内。`;
     case 'TERM_NOT_OFFERED':

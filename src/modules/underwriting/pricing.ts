@@ -140,42 +140,48 @@ export function borrowerCashFlows(a: {
  * Newton's method in 40-digit decimals from a floating-point start. Null when the flows have no
  * sign change (nothing borrowed or nothing repaid).
  */
+const D40 = Decimal.clone({ precision: 34 });
+
 export function annualisedIrr(flows: Decimal[]): Decimal | null {
   if (!flows.some((f) => f.gt(0)) || !flows.some((f) => f.lt(0))) return null;
-  const D = Decimal.clone({ precision: 40 });
-  const npv = (i: Decimal.Value) => {
-    const v = new D(1).div(new D(1).plus(i));
-    let f = new D(0);
-    let df = new D(0);
-    let vk = new D(1);
-    flows.forEach((c, k) => {
-      f = f.plus(vk.mul(c.toString()));
-      df = df.minus(vk.mul(v).mul(c.toString()).mul(k));
-      vk = vk.mul(v);
-    });
-    return { f, df };
-  };
-  // a floating-point bisection on a generous bracket, then Newton in decimals
+  // a floating-point bisection on a generous bracket (the root to ~1e-16), then Newton in
+  // 34-digit decimals, which doubles the exact digits each step: two or three steps
   const fl = flows.map((f) => f.toNumber());
-  const npvF = (i: number) => fl.reduce((t, c, k) => t + c / Math.pow(1 + i, k), 0);
+  const npvF = (i: number) => {
+    const v = 1 / (1 + i);
+    let t = 0;
+    let vk = 1;
+    for (const c of fl) {
+      t += c * vk;
+      vk *= v;
+    }
+    return t;
+  };
   let lo = -0.99;
   let hi = 1;
-  if (Math.sign(npvF(lo)) === Math.sign(npvF(hi))) return null;
+  const sLo = Math.sign(npvF(lo));
+  if (sLo === Math.sign(npvF(hi))) return null;
   for (let k = 0; k < 80; k++) {
     const mid = (lo + hi) / 2;
-    if (Math.sign(npvF(mid)) === Math.sign(npvF(lo))) lo = mid;
+    if (Math.sign(npvF(mid)) === sLo) lo = mid;
     else hi = mid;
   }
-  let i = new D((lo + hi) / 2);
-  for (let k = 0; k < 8; k++) {
-    const { f, df } = npv(i);
-    if (df.isZero()) break;
-    const next = i.minus(f.div(df));
-    if (next.minus(i).abs().lt('1e-30')) {
-      i = next;
-      break;
+  const cs = flows.map((c) => new D40(c.toString()));
+  let i = new D40((lo + hi) / 2);
+  for (let step = 0; step < 6; step++) {
+    const v = new D40(1).div(i.plus(1));
+    let f = new D40(0);
+    // Horner: f = Σ c_k v^k and g = Σ k c_k v^(k−1), so d/di f = −g v²
+    let g = new D40(0);
+    for (let k = cs.length - 1; k >= 0; k--) {
+      g = g.mul(v).plus(f);
+      f = f.mul(v).plus(cs[k]);
     }
-    i = next;
+    const df = g.mul(v).mul(v).neg();
+    if (df.isZero()) break;
+    const delta = f.div(df);
+    i = i.minus(delta);
+    if (delta.abs().lt('1e-28')) break;
   }
   return new Decimal(i.mul(12).toSignificantDigits(30).toString());
 }
