@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/client.js';
 import { exactInterest } from '../../src/modules/lending/schedule.js';
+import { rebuildCube } from '../../src/modules/metrics/cube.js';
 import {
   borrower,
   disbursedLoan,
@@ -354,5 +357,15 @@ describe('extension under SINGLE premium payment', () => {
       [2, '138.00', 'CHARGED'],
     ]);
     await expectBalancedLedger(t);
+  });
+});
+
+describe('what an extension does to the kept metrics', () => {
+  it('moves the rate and cost weights as a rebuild would: the kept figures equal rebuildCube()', async () => {
+    // after every extension above (a new rate on one, a new annualised cost on all of them)
+    const snapshot = () => rows(t.tdb.db.orm, sql`select * from metric_groups order by scope, key, shard`);
+    const incremental = await snapshot();
+    await t.tdb.db.orm.transaction((tx) => rebuildCube(tx));
+    expect(await snapshot()).toEqual(incremental);
   });
 });

@@ -382,6 +382,46 @@ describe('settling on day 45', () => {
     expect(ok(await t.gql(bank.token, SETTLE, { i, k })).settleLoan).toMatchObject({ total: '150000.00', premiumRefund: '3450.00' });
   });
 
+  it('credits interest paid ahead for days that never ran, re-applying it to principal; closes an open extension proposal', async () => {
+    // E: 150,000.00 at 5.65% disbursed 07-30; on 08-10 the borrower pays instalment 1's 706.25 ahead, and the bank proposes
+    // an extension (proposed first); settled on 08-20: 21 days earned = 150,000 × 5.65% × 21 ÷ 360 = 494.375 → 494.38, so 706.25 − 494.38
+    // = 211.87 is credited: total 150,000 − 211.87 = 149,788.13
+    const e = await disbursedLoan(t, await borrower(t, bank), bank, insurer, { ...TERMS, termYears: 1 });
+    t.setNow('2026-08-10T02:00:00.000Z');
+    const proposed = ok(
+      await t.gql(
+        bank.token,
+        `mutation($i: ExtensionInput!, $k: String!) { proposeExtension(input: $i, idempotencyKey: $k) { id status } }`,
+        { i: { loanId: e.loanId, extraMonths: 6, reason: '回款推迟' }, k: key() },
+      ),
+    ).proposeExtension;
+    expect(proposed.status).toBe('PROPOSED');
+    ok(await t.gql(bank.token, REPAY, { l: e.loanId, a: '706.25', k: key() }));
+    t.setNow('2026-08-20T02:00:00.000Z');
+    const q = ok(
+      await t.gql(bank.token, `query($l: ID!) { settlementQuote(loanId: $l) { accruedInterest interestCredit total interestForgone } }`, {
+        l: e.loanId,
+      }),
+    ).settlementQuote;
+    expect(q).toEqual({ accruedInterest: '0.00', interestCredit: '211.87', total: '149788.13', interestForgone: '7980.62' });
+    ok(await t.gql(bank.token, SETTLE, { i: { loanId: e.loanId, amount: '149788.13' }, k: key() }));
+    const loan = ok(await t.gql(bank.token, LOAN, { id: e.loanId })).loan;
+    expect(loan.schedule[0]).toMatchObject({ seq: 1, interestDue: '494.38', interestPaid: '494.38', principalPaid: '0.00', settled: true });
+    expect(loan.repayments.at(-1)).toMatchObject({ amount: '149788.13', paidOn: '2026-08-20' });
+    expect(loan.repayments.at(-1).allocation[0]).toEqual({ seq: 1, interest: '-211.87', principal: '0.00' });
+    const ext = ok(await t.gql(bank.token, `query($id: ID!) { loan(id: $id) { extension { status declineReason } } }`, { id: e.loanId }))
+      .loan.extension;
+    expect(ext).toEqual({ status: 'DECLINED', declineReason: 'the loan was settled early (提前结清)' });
+  });
+
+  it('refuses to call a payoff at or after maturity an early settlement', async () => {
+    const f = await disbursedLoan(t, await borrower(t, bank), bank, insurer, { ...TERMS, termYears: 1 });
+    const maturity = ok(await t.gql(bank.token, `query($id: ID!) { loan(id: $id) { maturityOn } }`, { id: f.loanId })).loan.maturityOn;
+    const r = await t.gql(bank.token, QUOTE, { l: f.loanId, on: maturity });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toContain('record the repayment instead');
+  });
+
   it('keeps the metrics cube equal to a rebuild from the base tables', async () => {
     const snapshot = () => rows(t.tdb.db.orm, sql`select * from metric_groups order by scope, key, shard`);
     const kept = await snapshot();

@@ -308,3 +308,18 @@ describe('extension policies: role × action × ownership', () => {
     );
   });
 });
+
+describe('the extended schedule keeps the contract day', () => {
+  it('a loan made on Jan 31, extended after its Feb 28 instalment: due on the 31st (or the month end), not the 28th', () => {
+    const plan = planExtension(
+      input({ termYears: 1, extraMonths: 6, disbursedOn: '2026-01-31', today: '2026-03-05', method: 'EQUAL_INSTALMENTS' }),
+    );
+    expect(plan.reasons).toEqual([]);
+    expect(plan.schedule.slice(0, 3).map((i) => [i.seq, i.dueOn])).toEqual([
+      [2, '2026-03-31'],
+      [3, '2026-04-30'],
+      [4, '2026-05-31'],
+    ]);
+    expect(plan.newMaturityOn).toBe('2027-07-31');
+  });
+});

@@ -139,4 +139,23 @@ describe('schedules', () => {
     expect(s[0].dueOn).toBe('2026-08-10');
     expect(totalPrincipal(s).toFixed(2)).toBe('60000.00');
   });
+
+  it('never owes negative interest: a tiny amortising loan takes the residue off earlier instalments', () => {
+    // 100.00 over 3 years at 4.35%: the per-month rounding runs 0.02 ahead of the exact total, more than
+    // the last month's own interest; the sums stay exact and no instalment goes below 0
+    const a = { principal: '100.00', annualRate: '0.0435', termYears: 3, method: 'EQUAL_INSTALMENTS' as const, disbursedOn: '2026-01-15' };
+    const s = generateSchedule(a);
+    expect(s.every((i) => new Decimal(i.interestDue).gte(0))).toBe(true);
+    expect(totalPrincipal(s).toFixed(2)).toBe('100.00');
+    expect(totalInterest(s).toFixed(2)).toBe(exactInterest(s, a).toFixed(2));
+    for (const principal of ['0.01', '1.00', '37.50', '250.00', '687.35']) {
+      for (const termYears of [1, 2, 3, 5]) {
+        const x = { ...a, principal, termYears };
+        const y = generateSchedule(x);
+        expect(y.every((i) => new Decimal(i.interestDue).gte(0) && new Decimal(i.principalDue).gte(0))).toBe(true);
+        expect(totalPrincipal(y).toFixed(2)).toBe(principal);
+        expect(totalInterest(y).toFixed(2)).toBe(exactInterest(y, x).toFixed(2));
+      }
+    }
+  });
 });

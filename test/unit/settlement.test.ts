@@ -48,6 +48,8 @@ describe('settlementQuote: interest-only loan', () => {
       overdueInterest: '0.00',
       principalNotYetDue: '150000.00',
       accruedInterest: '0.00',
+      earnedInterest: '0.00',
+      interestCredit: '0.00',
       accruedFrom: '2026-06-15',
       currentSeq: 1,
       total: '150000.00',
@@ -93,8 +95,9 @@ describe('settlementQuote: interest-only loan', () => {
     expect(settlementQuote(s, { ...LOAN, dayCount: 'ACT_360' }, '2026-07-30').accruedInterest).toBe('353.13');
   });
 
-  it('takes off interest already paid on the current instalment, never below 0', () => {
-    // 200.00 of instalment 2's interest paid ahead: 353.13 − 200.00 = 153.13; 500.00 paid: 0
+  it('takes off interest already paid on the current instalment, and credits back what was paid for days that never ran', () => {
+    // 200.00 of instalment 2's interest paid ahead: 353.13 − 200.00 = 153.13; 500.00 paid: 0 more, and the
+    // 500.00 − 353.13 = 146.87 paid for days after the settlement comes off the total: 150,000 − 146.87
     expect(settlementQuote(pay(pay(bullet(), 1), 2, '200.00', '0.00'), LOAN, '2026-07-30')).toMatchObject({
       accruedInterest: '153.13',
       total: '150153.13',
@@ -102,8 +105,16 @@ describe('settlementQuote: interest-only loan', () => {
     });
     expect(settlementQuote(pay(pay(bullet(), 1), 2, '500.00', '0.00'), LOAN, '2026-07-30')).toMatchObject({
       accruedInterest: '0.00',
-      total: '150000.00',
-      interestForgone: '7268.75',
+      earnedInterest: '353.13',
+      interestCredit: '146.87',
+      total: '149853.13',
+      interestForgone: '7415.62',
+    });
+    // a later instalment's interest paid ahead is credited in full
+    expect(settlementQuote(pay(pay(pay(bullet(), 1), 2, '706.25', '0.00'), 3, '100.00', '0.00'), LOAN, '2026-07-30')).toMatchObject({
+      accruedInterest: '0.00',
+      interestCredit: '453.12', // 706.25 − 353.13 + 100.00
+      total: '149546.88',
     });
   });
 
@@ -135,7 +146,7 @@ describe('settlementQuote: equal instalments', () => {
     });
   });
 
-  it('settles every instalment: the current one’s interest cut to what it earned, later ones’ to what was paid', () => {
+  it('settles every instalment: the current one’s interest cut to what it earned, later ones’ to 0 (what was paid of them re-applied to principal)', () => {
     const s = equal();
     const q = settlementQuote(s, LOAN, '2026-07-30');
     const settled = settleInstalments(s, q);

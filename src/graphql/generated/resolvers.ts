@@ -2058,6 +2058,8 @@ export type SettlementQuote = {
   accruedInterest: Scalars['Money']['output'];
   borrowerRefund: Scalars['Money']['output'];
   dayCount: DayCount;
+  /** Interest already paid for days after the date (paid ahead), credited back. */
+  interestCredit: Scalars['Money']['output'];
   /** Scheduled interest the borrower will no longer owe. */
   interestForgone: Scalars['Money']['output'];
   loanId: Scalars['ID']['output'];
@@ -2071,7 +2073,7 @@ export type SettlementQuote = {
   /** Principal not yet repaid, overdue or not. */
   principalOutstanding: Scalars['Money']['output'];
   subsidyRefund: Scalars['Money']['output'];
-  /** What the borrower pays to settle: principal + overdue interest + accrued interest. */
+  /** What the borrower pays to settle: principal + overdue interest + accrued interest − interestCredit. */
   total: Scalars['Money']['output'];
 };
 
@@ -3328,6 +3330,7 @@ export type SettlementQuoteResolvers<ContextType = Context, ParentType extends R
   accruedInterest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   borrowerRefund?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dayCount?: Resolver<ResolversTypes['DayCount'], ParentType, ContextType>;
+  interestCredit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   interestForgone?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   loanId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   on?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;

@@ -118,6 +118,8 @@ export interface PremiumRefund {
   subsidyRefund: string;
   /** borrowerRefund + subsidyRefund. */
   refund: string;
+  /** Each policy year's refund: the reserve gives back, year by year, what it set aside from that year's refunded premium. */
+  years: string[];
 }
 
 /**
@@ -143,7 +145,11 @@ export async function postPremiumRefund(
   const subsidyReturned = Decimal.max(0, new Decimal(policy.subsidyPaid).minus(newSubsidy));
   const reserveReleased = Decimal.max(
     0,
-    Decimal.min(new Decimal(r.refund).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP), reserveRow?.balance ?? 0),
+    Decimal.min(
+      // fen(share × refund_y) ≤ fen(share × premium_y), what that year's charge set aside: never another policy's
+      r.years.reduce((t, y) => t.plus(new Decimal(y).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP)), new Decimal(0)),
+      reserveRow?.balance ?? 0,
+    ),
   );
   const t = await post(tx, ctx, {
     kind: 'PREMIUM_REFUND',

@@ -141,6 +141,9 @@ export function planExtension(i: ExtensionInput): ExtensionPlan {
           disbursedOn: startsOn,
           dayCount: i.loan.dayCount,
           firstSeq: fromSeq,
+          // due dates stay on the contract's day, counted from the disbursement
+          anchorOn: i.loan.disbursedOn,
+          monthOffset: fromSeq - 1,
         })
       : [];
   const newMaturityOn = schedule.at(-1)?.dueOn ?? addMonths(i.loan.maturityOn, i.extraMonths);
@@ -208,12 +211,14 @@ export function planExtension(i: ExtensionInput): ExtensionPlan {
     flows[at] = flows[at].minus(y.borrowerPremium);
   }
   const exactCost = schedule.length ? annualisedIrr(flows) : null;
-  if (exactCost !== null && exactCost.gte(p.financingCostCeiling)) {
+  // a cost that cannot be computed (no schedule left, no rate of return in range) never passes
+  if (exactCost === null || exactCost.gte(p.financingCostCeiling)) {
+    const actual = exactCost === null ? 'not computable' : exactCost.toDecimalPlaces(6).toString();
     reasons.push({
       code: 'FINANCING_COST_AT_OR_ABOVE_CEILING',
-      message: `the annualised cost of the extended loan, ${exactCost.toDecimalPlaces(6).toString()}, is not below ${p.financingCostCeiling}`,
+      message: `the annualised cost of the extended loan, ${actual}, is not below ${p.financingCostCeiling}`,
       limit: p.financingCostCeiling,
-      actual: exactCost.toDecimalPlaces(6).toString(),
+      actual,
     });
   }
 

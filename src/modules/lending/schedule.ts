@@ -66,6 +66,13 @@ export interface ScheduleRequest {
   dayCount?: DayCount;
   /** The first instalment's number (an extension continues the loan's numbering). */
   firstSeq?: number;
+  /**
+   * The contract day due dates count from (default `disbursedOn`): instalment k of the request
+   * falls due `monthOffset + k` months after it, so an extension that starts on a clamped due
+   * date (Feb 28 of a loan made on Jan 31) keeps the contract's day (Mar 31, not Mar 28).
+   */
+  anchorOn?: string;
+  monthOffset?: number;
 }
 
 export function generateSchedule(a: ScheduleRequest): Instalment[] {
@@ -84,7 +91,7 @@ export function generateSchedule(a: ScheduleRequest): Instalment[] {
   let rounded = new Decimal(0);
   let from = a.disbursedOn;
   for (let k = 1; k <= n; k++) {
-    const dueOn = addMonths(a.disbursedOn, k);
+    const dueOn = addMonths(a.anchorOn ?? a.disbursedOn, (a.monthOffset ?? 0) + k);
     const period = periodInterest(balance, rate, dayCount, from, dueOn);
     exact = exact.plus(period);
     const interest = k === n ? fen(exact).minus(rounded) : fen(period);
@@ -93,6 +100,19 @@ export function generateSchedule(a: ScheduleRequest): Instalment[] {
     balance = balance.minus(principal);
     out.push({ seq: first + k - 1, dueOn, principalDue: principal.toFixed(2), interestDue: interest.toFixed(2) });
     from = dueOn;
+  }
+  // On a tiny amortising loan the residue can exceed the last period's own interest (100.00 over
+  // 3 years: −0.02). No instalment may owe negative interest: what is left of the residue comes
+  // off the instalments before it, latest first, so the sum stays the exact total.
+  const last = out[n - 1];
+  let deficit = Decimal.max(0, new Decimal(last.interestDue).neg());
+  if (deficit.gt(0)) {
+    last.interestDue = '0.00';
+    for (let k = n - 2; k >= 0 && deficit.gt(0); k--) {
+      const take = Decimal.min(deficit, out[k].interestDue);
+      out[k].interestDue = new Decimal(out[k].interestDue).minus(take).toFixed(2);
+      deficit = deficit.minus(take);
+    }
   }
   return out;
 }

@@ -12,9 +12,12 @@ import { accrue, type InstalmentState } from './schedule.js';
  *    interest);
  *  - the principal not yet due, in full;
  *  - the interest accrued on that principal since the last due date on or before `on` (or the
- *    disbursement), on the loan's day-count convention, rounded half-up to the fen once; less
- *    what the borrower already paid of the current instalment's interest; never more than that
- *    instalment's scheduled interest, never below 0.
+ *    disbursement), on the loan's day-count convention (under PBOC_30_360 these odd days cost
+ *    the daily rate, annual ÷ 360), rounded half-up to the fen once; less what the borrower
+ *    already paid of the current instalment's interest; never more than that instalment's
+ *    scheduled interest, never below 0;
+ *  - less a credit for interest paid ahead for days that never ran (beyond what the current
+ *    instalment earned, and all of any later instalment's): it is re-applied to principal.
  * Every later scheduled interest is forgone (interestForgone).
  *
  * No penalty interest (罚息) is charged on the overdue amounts here: a penalty rate is the bank's
@@ -40,6 +43,10 @@ export interface SettlementFigures {
   principalNotYetDue: string;
   /** Interest accrued since `accruedFrom` on the principal not yet due, less what was paid of it. */
   accruedInterest: string;
+  /** What the current instalment earned by `on` (its interest due once settled). */
+  earnedInterest: string;
+  /** Interest paid ahead for days that never ran, credited against the total. */
+  interestCredit: string;
   accruedFrom: string;
   /** The instalment the accrued interest belongs to (the first due after `on`); null when none is left. */
   currentSeq: number | null;
@@ -60,12 +67,17 @@ export function settlementQuote(schedule: InstalmentState[], loan: SettlementTer
   const notYetDue = sum(later.map(unpaidPrincipal));
   const accruedFrom = due.length ? due[due.length - 1].dueOn : loan.disbursedOn;
   const current = later[0];
-  let accrued = ZERO;
-  if (current) {
-    const earned = Decimal.min(fen(accrue(notYetDue, loan.annualRate, loan.dayCount, accruedFrom, on)), current.interestDue);
-    accrued = Decimal.max(ZERO, earned.minus(current.interestPaid));
-  }
-  const interestLeft = sum(later.map(unpaidInterest));
+  // the days since the last due date are odd days (less than the period): under PBOC_30_360 they
+  // cost the daily rate, annual ÷ 360 (a whole month is only ever the scheduled instalment)
+  const partial: DayCount = loan.dayCount === 'PBOC_30_360' ? 'ACT_360' : loan.dayCount;
+  const earned = current ? Decimal.min(fen(accrue(notYetDue, loan.annualRate, partial, accruedFrom, on)), current.interestDue) : ZERO;
+  const accrued = current ? Decimal.max(ZERO, earned.minus(current.interestPaid)) : ZERO;
+  // interest paid ahead for days that never ran is credited back: beyond what the current
+  // instalment earned, and all of a later instalment's
+  const credit = current
+    ? Decimal.max(ZERO, new Decimal(current.interestPaid).minus(earned)).plus(sum(later.slice(1).map((i) => new Decimal(i.interestPaid))))
+    : ZERO;
+  const scheduledLater = sum(later.map((i) => new Decimal(i.interestDue)));
   const principalOutstanding = overduePrincipal.plus(notYetDue);
   return {
     on,
@@ -74,19 +86,21 @@ export function settlementQuote(schedule: InstalmentState[], loan: SettlementTer
     overdueInterest: overdueInterest.toFixed(2),
     principalNotYetDue: notYetDue.toFixed(2),
     accruedInterest: accrued.toFixed(2),
+    earnedInterest: earned.toFixed(2),
+    interestCredit: credit.toFixed(2),
     accruedFrom,
     currentSeq: current?.seq ?? null,
-    total: principalOutstanding.plus(overdueInterest).plus(accrued).toFixed(2),
-    interestForgone: Decimal.max(ZERO, interestLeft.minus(accrued)).toFixed(2),
+    total: Decimal.max(ZERO, principalOutstanding.plus(overdueInterest).plus(accrued).minus(credit)).toFixed(2),
+    interestForgone: Decimal.max(ZERO, scheduledLater.minus(earned)).toFixed(2),
   };
 }
 
-/** What settling does to each instalment: paid in full, the current one's interest cut to what it earned, later ones' to what was paid. */
+/** What settling does to each instalment: paid in full, the current one's interest cut to what it earned, later ones' to 0. */
 export interface SettledInstalment {
   seq: number;
   /** The instalment's interest due after settlement. */
   interestDue: string;
-  /** What this payment adds to the instalment. */
+  /** What this payment adds to the instalment (interest below 0: prepaid interest re-applied to principal). */
   principal: string;
   interest: string;
 }
@@ -96,11 +110,7 @@ export function settleInstalments(schedule: InstalmentState[], q: SettlementFigu
     .sort((a, b) => a.seq - b.seq)
     .map((i) => {
       const interestDue =
-        i.dueOn <= q.on
-          ? new Decimal(i.interestDue)
-          : i.seq === q.currentSeq
-            ? new Decimal(i.interestPaid).plus(q.accruedInterest)
-            : new Decimal(i.interestPaid);
+        i.dueOn <= q.on ? new Decimal(i.interestDue) : i.seq === q.currentSeq ? new Decimal(q.earnedInterest) : ZERO;
       return {
         seq: i.seq,
         interestDue: interestDue.toFixed(2),

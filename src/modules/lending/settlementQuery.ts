@@ -9,7 +9,7 @@ import type { DayCount } from '../parameters/rules.js';
 import { loanPolicy, readIsAudited } from './policy.js';
 import { premiumYearsOf, type PremiumYearRow } from './premiumStore.js';
 import { premiumRefund, refundTotals, settlementQuote, type SettlementFigures, type YearRefund } from './settlement.js';
-import { lastPaidOn } from './settlementStore.js';
+import { extensionAgreedOn, lastPaidOn } from './settlementStore.js';
 import type { InstalmentState } from './schedule.js';
 import type { LoanRow } from './store.js';
 import * as store from './store.js';
@@ -23,6 +23,7 @@ export interface SettlementQuoteView {
   overduePrincipal: string;
   overdueInterest: string;
   accruedInterest: string;
+  interestCredit: string;
   total: string;
   interestForgone: string;
   premiumRefund: string;
@@ -44,6 +45,14 @@ export interface Quoted {
 export async function checkSettlementDay(db: Executor, loan: LoanRow, on: string, field: string) {
   if (loan.status !== 'ACTIVE') throw conflict(`Cannot settle the loan: it is ${loan.status}`, { currentState: loan.status });
   if (on < loan.disbursedOn) throw badInput(`${field} is before the loan was disbursed (${loan.disbursedOn})`, { field });
+  // at maturity everything is due: paying it is an ordinary repayment, not an early settlement (提前结清)
+  if (on >= loan.maturityOn) {
+    throw badInput(`${field} is not before the loan's maturity (${loan.maturityOn}): record the repayment instead`, { field });
+  }
+  const extendedOn = await extensionAgreedOn(db, loan.id);
+  if (extendedOn && on < extendedOn) {
+    throw badInput(`${field} is before the loan's extension was agreed (${extendedOn}): its schedule then was another`, { field });
+  }
   const last = await lastPaidOn(db, loan.id);
   if (last && on < last) throw badInput(`${field} is before the last payment recorded on the loan (${last})`, { field });
 }
@@ -65,6 +74,7 @@ export function quoteOf(loan: LoanRow, schedule: InstalmentState[], years: Premi
       overduePrincipal: figures.overduePrincipal,
       overdueInterest: figures.overdueInterest,
       accruedInterest: figures.accruedInterest,
+      interestCredit: figures.interestCredit,
       total: figures.total,
       interestForgone: figures.interestForgone,
       premiumRefund: r.refund,

@@ -1,8 +1,10 @@
+import { Decimal } from 'decimal.js';
 import { defineCommand } from '../../../command.js';
 import { conflict, notFound } from '../../../errors.js';
 import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
 import { addSpecialTransaction } from '../../credit/api.js';
+import { bump, disbursementWeights } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import type { EndorsementView } from '../extensionStore.js';
 import * as extStore from '../extensionStore.js';
@@ -86,6 +88,15 @@ export const agreeExtension = defineCommand({
       const p = (await requireVersion(ctx, policy.parameterVersion, tx)).document;
       for (const row of added) policy = (await chargeYear(tx, ctx, policy, row, p, loan.outstandingPrincipal, now)).policy;
     }
+    // the kept metrics weigh the loan at its rate and annualised cost: move them by the change, as a rebuild would
+    const weights = (interestRate: string, annualisedCost: string) =>
+      disbursementWeights({ principal: loan.principal, interestRate, premiumRate: policy.premiumRate, annualisedCost });
+    const before = weights(loan.interestRate, policy.annualisedCost ?? loan.interestRate);
+    const after = weights(plan.interestRate, plan.annualisedCost ?? policy.annualisedCost ?? loan.interestRate);
+    await bump(tx, loan.applicationId, {
+      interest_weighted: new Decimal(after.interest_weighted).minus(before.interest_weighted).toFixed(2),
+      cost_weighted: new Decimal(after.cost_weighted).minus(before.cost_weighted).toFixed(2),
+    });
     policy = await store.updatePolicy(tx, policy.id, { endsOn: plan.newMaturityOn, annualisedCost: plan.annualisedCost, updatedAt: now });
     const endorsement: EndorsementView = {
       before: plan.premiumsBefore,

@@ -14,7 +14,7 @@ import { lockPremiumYears, updatePremiumYear } from '../premiumStore.js';
 import { assertTransition } from '../rules.js';
 import { refundTotals, settleInstalments } from '../settlement.js';
 import { checkSettlementDay, quoteOf } from '../settlementQuery.js';
-import { cancelScheduledYears, insertSettlement, settleInstalment } from '../settlementStore.js';
+import { cancelScheduledYears, declineOpenExtensions, insertSettlement, settleInstalment } from '../settlementStore.js';
 import * as store from '../store.js';
 
 const settleArgs = z.object({
@@ -55,7 +55,7 @@ export const settleLoan = defineCommand({
     const settled = settleInstalments(schedule, q);
     for (const s of settled) await settleInstalment(tx, loan.id, s.seq, s);
     const allocation = settled
-      .filter((s) => new Decimal(s.principal).gt(0) || new Decimal(s.interest).gt(0))
+      .filter((s) => !new Decimal(s.principal).isZero() || !new Decimal(s.interest).isZero())
       .map((s) => ({ seq: s.seq, interest: s.interest, principal: s.principal }));
     const repayment = await store.insertRepayment(tx, {
       loanId: loan.id,
@@ -76,11 +76,13 @@ export const settleLoan = defineCommand({
       updatedAt: now,
     });
     await bump(tx, loan.applicationId, { outstanding: new Decimal(q.principalOutstanding).neg().toFixed(2) });
+    // a proposed extension of a loan now closed can never be agreed
+    await declineOpenExtensions(tx, loan.id, now);
 
     // the policy: its unearned premium refunded, its later years never charged, closed
     const r = refundTotals(refunds);
     const params = (await requireVersion(ctx, policy.parameterVersion, tx)).document;
-    const money = await postPremiumRefund(tx, ctx, policy, r, params);
+    const money = await postPremiumRefund(tx, ctx, policy, { ...r, years: refunds.map((y) => y.refund) }, params);
     for (const y of refunds) {
       await updatePremiumYear(tx, policy.id, y.year, {
         refund: y.refund,
