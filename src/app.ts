@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Actor } from './auth/actor.js';
 import { createTokenVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -29,6 +30,8 @@ export interface App {
   db: Database;
   log: Logger;
   apollo: ApolloServer<Context>;
+  /** The executable schema (shield applied), also served over SSE at /graphql/stream. */
+  schema: GraphQLSchema;
   clock: Clock;
   /** Build a request context from an Authorization header value. */
   contextFor(authorization: string | undefined, requestId?: string): Promise<Context>;
@@ -53,7 +56,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const schema = buildSchema();
   const apollo = createApollo(schema, config, log);
   await apollo.start();
-  const operations = [schema.getQueryType(), schema.getMutationType()].flatMap((t) => (t ? Object.keys(t.getFields()) : []));
+  const operations = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) =>
+    t ? Object.keys(t.getFields()) : [],
+  );
   const jobs = config.ageingIntervalMinutes > 0 ? ['ageing'] : [];
   const metrics = createMetrics({ db, operations, jobs, clock, log });
 
@@ -81,6 +86,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     db,
     log,
     apollo,
+    schema,
     clock,
     metrics,
     rateLimiter: createRateLimiter(db, config.rateLimits),

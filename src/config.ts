@@ -44,11 +44,22 @@ const schema = z
     GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(100_000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(15),
     AGEING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
+    /** The domain-event consumers (monitoring alerts, notices) every this many seconds, on one replica; 0 (the default) turns the schedule off. */
+    EVENT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
     /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** Requests a minute per institution (or borrower, or admin user), and per client address; 0 turns a limit off. */
     RATE_LIMIT_ACTOR_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
     RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+    /** Webhook fan-out and delivery, on every replica (SKIP LOCKED shares the work); 0 turns it off. */
+    WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    /** Retry n waits min(1 h, base·2^n) × random(0.5..1). */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5000),
+    /** Attempts before a delivery is DEAD (replayDeliveries queues it again). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Tests only: let webhooks go to 127.0.0.1 / ::1 (refused in production). */
+    WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((env, ctx) => {
     if (!!env.DASHBOARD_OIDC_ISSUER !== !!env.DASHBOARD_OIDC_CLIENT_ID) {
@@ -60,6 +71,9 @@ const schema = z
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_JWKS_URL && !env.JWT_SECRET) {
         ctx.addIssue({ code: 'custom', message: 'production needs JWT_JWKS_URL (or JWT_SECRET)' });
+      }
+      if (env.WEBHOOK_ALLOW_LOOPBACK === 'true') {
+        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'is for tests; production never delivers to loopback' });
       }
       if (!env.NATIONAL_ID_PEPPER) {
         ctx.addIssue({ code: 'custom', message: 'production needs NATIONAL_ID_PEPPER' });
@@ -96,11 +110,23 @@ export interface Config {
   logLevel: string;
   limits: { maxDepth: number; maxCost: number; maxAliases: number };
   ageingIntervalMinutes: number;
+  eventIntervalSeconds: number;
   shutdownGraceMs: number;
   rateLimits: { perActorPerMinute: number; perIpPerMinute: number };
+  webhooks: WebhookConfig;
   tracing: TracingConfig;
   /** The dashboard's OpenID provider, when configured. */
   dashboardOidc: { issuer: string; clientId: string; scope?: string } | null;
+}
+
+export interface WebhookConfig {
+  intervalMs: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  /** Loopback targets allowed (tests); never in production. */
+  allowLoopback: boolean;
 }
 
 export interface TracingConfig {
@@ -160,8 +186,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     limits: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxCost: e.GRAPHQL_MAX_COST, maxAliases: e.GRAPHQL_MAX_ALIASES },
     ageingIntervalMinutes: e.AGEING_INTERVAL_MINUTES,
+    eventIntervalSeconds: e.EVENT_INTERVAL_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     rateLimits: { perActorPerMinute: e.RATE_LIMIT_ACTOR_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
+    webhooks: {
+      intervalMs: e.WEBHOOK_INTERVAL_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryCapMs: 3_600_000,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK === 'true',
+    },
     tracing: tracingFrom(e),
     dashboardOidc:
       e.DASHBOARD_OIDC_ISSUER && e.DASHBOARD_OIDC_CLIENT_ID

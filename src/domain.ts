@@ -117,5 +117,12 @@ export const CORRECTION_SOURCES = ['DISPUTE', 'FURNISHER'] as const;
 export type CorrectionSource = (typeof CORRECTION_SOURCES)[number];
 
 /** ADVERSE_INFORMATION: 条例 Art 15 prior notice before the first adverse status on an account takes effect. */
-export const NOTICE_KINDS = ['ADVERSE_INFORMATION', 'DISPUTE_RESOLVED', 'HUMAN_REVIEW_RESOLVED'] as const;
+export const NOTICE_KINDS = [
+  'ADVERSE_INFORMATION',
+  'DISPUTE_RESOLVED',
+  'HUMAN_REVIEW_RESOLVED',
+  'INQUIRY',
+  'RECORD_CORRECTED',
+  'CONSENT_EXPIRING',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

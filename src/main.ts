@@ -10,6 +10,8 @@ import { createHttpServer, listen } from './http/server.js';
 import { Lifecycle } from './http/lifecycle.js';
 import { createLogger } from './logger.js';
 import { scheduleAgeing } from './modules/lending/ageing.js';
+import { scheduleEventProcessing } from './modules/monitoring/api.js';
+import { scheduleWebhooks } from './modules/webhooks/api.js';
 import { createDashboardRoute, offersDemoIdentities } from './dashboard/route.js';
 import { graphiqlRoute } from './http/graphiql.js';
 
@@ -33,6 +35,13 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
 
 const app = await createApp({ config, db, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
+// the domain-event consumers (alerts, notices), on the replica that wins each tick
+const stopEvents = config.eventIntervalSeconds > 0 ? scheduleEventProcessing(app, config.eventIntervalSeconds) : () => {};
+// webhook fan-out and delivery on every replica: the consumer's cursor lock and SKIP LOCKED share the work
+const stopWebhooks =
+  config.webhooks.intervalMs > 0
+    ? scheduleWebhooks({ db, config, clock: app.clock, log }, config.webhooks.intervalMs)
+    : () => Promise.resolve();
 // old rate-limit windows go every ten minutes, on whichever replica wins the tick
 const pruneRateLimits = setInterval(() => {
   ifElected(config.databaseUrl, 'job:prune-rate-limits', () => app.rateLimiter.prune(new Date())).catch((err) =>
@@ -80,6 +89,8 @@ async function shutdown(signal: string) {
   const drained = await lifecycle.drain(server, config.shutdownGraceMs);
   log.info(drained, 'drained');
   stopAgeing();
+  stopEvents();
+  await stopWebhooks();
   clearInterval(pruneRateLimits);
   await app.stop();
   await db.close();

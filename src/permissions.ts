@@ -71,6 +71,10 @@ export const PERSONAL_TYPES = [
   'SpecialTransaction',
   'LoanExtension',
   'Endorsement',
+  'Requote',
+  'Alert',
+  'AlertEdge',
+  'AlertConnection',
 ] as const;
 /** A person's public records and what is attached to them: also to the authority that furnished them. */
 export const PUBLIC_RECORD_TYPES = ['PublicRecord', 'PublicRecordConnection', 'Objection', 'PersonalStatement'] as const;
@@ -93,11 +97,17 @@ const PERSONAL_ROOTS = [
   'myDecisions',
   'humanReviewsToAnswer',
   'settlementQuote',
+  // a watching institution's alerts about a borrower (the monitoring policy narrows to BANK and INSURER)
+  'alerts',
+  'borrowerAlerts',
+  'acknowledgeAlert',
 ];
 /** Roots that hand out public records: the readers of personal data and the authorities. */
 const PUBLIC_RECORD_ROOTS = ['furnishedPublicRecords'];
 // disputesToAnswer stays signedIn: banks, insurers, authorities and (identity disputes) ADMIN answer them; its policy decides.
 const AGGREGATE_ROOTS = ['programmeMetrics', 'programMetrics', 'trialBalance'];
+/** A bank's or insurer's own webhook endpoints and deliveries. */
+const WEBHOOK_ROOTS = ['webhooks', 'webhookDeliveries', 'registerWebhook', 'rotateWebhookSecret', 'replayDeliveries'];
 
 type RuleTree = Record<string, Record<string, unknown>>;
 
@@ -126,12 +136,16 @@ export function coarseRules(schema: GraphQLSchema): RuleTree {
             ? seesPublicRecords
             : AGGREGATE_ROOTS.includes(f)
               ? seesAggregates
-              : signedIn,
+              : WEBHOOK_ROOTS.includes(f)
+                ? role('BANK', 'INSURER')
+                : signedIn,
       ]),
     );
   };
   root('Query');
   root('Mutation');
+  // checked when subscribing (src/graphql/subscriptions.ts): alerts to the watching institution, notices to the borrower
+  if (schema.getSubscriptionType()) tree.Subscription = { alertRaised: role('BANK', 'INSURER'), noticeGiven: role('BORROWER') };
   return tree;
 }
 

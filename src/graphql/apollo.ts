@@ -111,7 +111,8 @@ const recordOutcome: ApolloServerPlugin<Context> = {
 /** Tokens a document may have: graphql-js stops the parse there, so an oversized query is a 400 parse error. */
 export const MAX_TOKENS = 2000;
 
-export function createApollo(schema: GraphQLSchema, config: Config, log: Logger) {
+/** The document checks beyond the specification's, shared by /graphql and /graphql/stream. */
+export function validationRules(config: Config) {
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth },
     // listCostRule below counts list sizes; armor's cost limit does not
@@ -123,6 +124,11 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     // formatError strips every "Did you mean" (fields and enum values) in production
     blockFieldSuggestion: { enabled: false },
   }).protect();
+  // the cost rule first: of several limits a query breaks, its answer names the cost
+  return [listCostRule(config.limits.maxCost), ...armor.validationRules, cleanTextRule];
+}
+
+export function createApollo(schema: GraphQLSchema, config: Config, log: Logger) {
   return new ApolloServer<Context>({
     schema,
     introspection: !config.production,
@@ -132,8 +138,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, log: Logger)
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: makeFormatError(log, config.production),
-    // the cost rule first: of several limits a query breaks, its answer names the cost
-    validationRules: [listCostRule(config.limits.maxCost), ...armor.validationRules, cleanTextRule],
+    validationRules: validationRules(config),
     stringifyResult: (value) => JSON.stringify(value),
     logger: {
       debug: (m) => log.debug(m),

@@ -19,6 +19,10 @@ import { resolvers as ledger } from '../modules/ledger/resolvers.js';
 import { resolvers as losses } from '../modules/losses/resolvers.js';
 import { resolvers as metrics } from '../modules/metrics/resolvers.js';
 import { resolvers as records } from '../modules/records/resolvers.js';
+import { resolvers as webhooks } from '../modules/webhooks/resolvers.js';
+import { resolvers as monitoring } from '../modules/monitoring/resolvers.js';
+import { requoteResolvers } from '../modules/monitoring/requotes.js';
+import { resolvers as subscriptions } from './subscriptions.js';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema');
 
@@ -43,6 +47,10 @@ const moduleResolvers = [
   losses,
   metrics,
   records,
+  monitoring,
+  requoteResolvers,
+  webhooks,
+  subscriptions,
 ];
 /** The executable schema with graphql-shield applied over every field. */
 export function buildSchema(): GraphQLSchema {

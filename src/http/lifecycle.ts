@@ -9,12 +9,22 @@ export class Lifecycle {
   #draining = false;
   #inFlight = 0;
   #idle: (() => void)[] = [];
+  #onDrain = new Set<() => void>();
 
   get draining() {
     return this.#draining;
   }
   get inFlight() {
     return this.#inFlight;
+  }
+
+  /**
+   * Call `cb` when draining starts (an open event stream ends itself so the drain need not wait it
+   * out). Returns the unsubscribe.
+   */
+  onDrain(cb: () => void): () => void {
+    this.#onDrain.add(cb);
+    return () => void this.#onDrain.delete(cb);
   }
 
   /** Count a request from its start to the moment its response is finished or abandoned. */
@@ -28,6 +38,7 @@ export class Lifecycle {
   /** Stop accepting, let in-flight requests finish (up to `graceMs`), then cut what is left. Resolves with what was cut. */
   async drain(server: Server, graceMs: number): Promise<{ finished: boolean; cut: number }> {
     this.#draining = true;
+    for (const cb of [...this.#onDrain]) cb();
     server.close();
     server.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { Lifecycle } from './lifecycle.js';
+import { createStreamHandler } from './sse.js';
 import type { RateDecision } from './rate-limit.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -149,6 +150,7 @@ function accessLog(app: App, req: IncomingMessage, res: ServerResponse, url: URL
 }
 
 export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new Lifecycle()): Server {
+  const stream = createStreamHandler({ app, lifecycle, rateLimit: (req, ctx) => rateLimited(app, req, ctx) });
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const given = req.headers['x-request-id'];
@@ -168,6 +170,11 @@ export function createHttpServer(app: App, routes: Route[] = [], lifecycle = new
       for (const route of routes) if (await route(req, res, url)) return;
       if (url.pathname === '/graphql') {
         const ctx = await handleGraphQL(app, req, res, url, requestId);
+        return accessLog(app, req, res, url, requestId, started, ctx);
+      }
+      if (url.pathname === '/graphql/stream') {
+        // subscriptions over Server-Sent Events (src/http/sse.ts); logged when the stream ends
+        const ctx = await stream(req, res, requestId);
         return accessLog(app, req, res, url, requestId, started, ctx);
       }
       if (url.pathname === '/readyz' || url.pathname === '/health') {

@@ -41,7 +41,8 @@ export async function startServer(
   delete env.DATABASE_URL;
   if (opts.devTokens) delete env.JWT_SECRET;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  else env.DATA_DIR = mkdtempSync(path.join(tmpdir(), 'cs-server-'));
+  // a restart on the same embedded database passes its DATA_DIR
+  else env.DATA_DIR = opts.env?.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'cs-server-'));
   const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   const output: string[] = [];

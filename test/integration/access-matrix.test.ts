@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import type { Role } from '../../src/domain.js';
@@ -432,7 +433,67 @@ const OPS: Op[] = [
   { field: 'programmeMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programmeMetrics { totals { suppressed } } }` },
   // the deprecated spelling, kept for a release
   { field: 'programMetrics', allowed: ['GOVERNMENT', 'ADMIN'], doc: `{ programMetrics { totals { suppressed } } }` },
+  // webhooks: a public address (the matrix never runs the delivery worker, so nothing is sent)
+  { field: 'webhooks', allowed: ['BANK', 'INSURER'], doc: `{ webhooks { id } }` },
+  { field: 'webhookDeliveries', allowed: ['BANK', 'INSURER'], doc: `{ webhookDeliveries { id } }` },
+  {
+    field: 'registerWebhook',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($u: String!, $k: String!) { registerWebhook(url: $u, idempotencyKey: $k) { id } }`,
+    vars: async () => ({ u: 'https://8.8.8.8/matrix-hook', k: key() }),
+  },
+  {
+    field: 'rotateWebhookSecret',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($id: ID!, $k: String!) { rotateWebhookSecret(id: $id, idempotencyKey: $k) { id } }`,
+    vars: async (role, allowed) => ({
+      id: allowed
+        ? (
+            await t.gql(
+              instOf(role).token,
+              `mutation($k: String!) { registerWebhook(url: "https://8.8.8.8/matrix-hook", idempotencyKey: $k) { id } }`,
+              {
+                k: key(),
+              },
+            )
+          ).data.registerWebhook.id
+        : NOWHERE,
+      k: key(),
+    }),
+  },
+  {
+    field: 'replayDeliveries',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($s: DateTime!, $k: String!) { replayDeliveries(since: $s, idempotencyKey: $k) { queued } }`,
+    vars: async () => ({ s: '2026-01-01T00:00:00Z', k: key() }),
+  },
+  // monitoring: alerts to the watching bank or insurer; the consumers' run to ADMIN
+  { field: 'alerts', allowed: ['BANK', 'INSURER'], doc: `{ alerts { edges { node { id } } pageInfo { hasNextPage } } }` },
+  {
+    field: 'borrowerAlerts',
+    allowed: ['BANK', 'INSURER'],
+    doc: `query($b: ID!) { borrowerAlerts(borrowerId: $b) { id } }`,
+    vars: async () => ({ b: b.id }),
+  },
+  {
+    field: 'acknowledgeAlert',
+    allowed: ['BANK', 'INSURER'],
+    doc: `mutation($id: ID!, $k: String!) { acknowledgeAlert(id: $id, idempotencyKey: $k) { id acknowledgedAt } }`,
+    vars: async (role, allowed) => ({ id: allowed ? await alertFor(instOf(role).id) : NOWHERE, k: key() }),
+  },
+  { field: 'processEvents', allowed: ['ADMIN'], doc: `mutation { processEvents { events alerts notices } }` },
 ];
+
+/** An alert to `institutionId` about b (straight to the table: setup; test/integration/monitoring.test.ts raises real ones). */
+async function alertFor(institutionId: string): Promise<string> {
+  const r = await t.tdb.db.orm.execute(
+    sql`insert into alerts (institution_id, borrower_id, event_id, event_type, rule, severity, basis, message, detail, parameter_version, created_at, visible_from)
+        values (${institutionId}, ${b.id}::uuid, gen_random_uuid(), 'credit.account.updated', 'NEW_DELINQUENCY', 'ORANGE', 'LIVE_LOAN', 'matrix', '{}'::jsonb, 1,
+                ${t.now.toISOString()}::timestamptz, ${t.now.toISOString()}::timestamptz) returning id`,
+  );
+  const rows = (Array.isArray(r) ? r : (r as unknown as { rows: { id: string }[] }).rows) as { id: string }[];
+  return rows[0].id;
+}
 
 let writeOffLoan: string | undefined;
 /** One paid claim the bank and the insurer each write their share off. */

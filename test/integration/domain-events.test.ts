@@ -31,7 +31,8 @@ describe('domain events', () => {
     );
     const events = await rows<{ action: string; n: number }>(
       t.tdb.db.orm,
-      sql`select type as action, count(*)::int as n from domain_events group by type order by type`,
+      // an inquiry's event stands for the read audited as credit.profile.read(_own), which the audit side leaves out
+      sql`select type as action, count(*)::int as n from domain_events where type <> 'credit.inquiry.made' group by type order by type`,
     );
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['application.submitted', 'policy.issued', 'loan.disbursed', 'credit.account.created', 'claim.paid']),

@@ -9,3 +9,4 @@ export * from './losses.js';
 export * from './metrics.js';
 export * from './events.js';
 export * from './ratelimit.js';
+export * from './monitoring.js';

@@ -62,6 +62,49 @@ export type AgeingRun = {
   premiumYearsCharged: Scalars['Int']['output'];
 };
 
+/** A graded post-loan / post-insurance alert (保后监控): a change in a watched borrower's file made by someone else. */
+export type Alert = {
+  __typename?: 'Alert';
+  acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
+  basis: MonitoringBasis;
+  borrowerId: Scalars['ID']['output'];
+  /** What changed: the record's reference, kind, status, amounts (no more than the watcher is entitled to). */
+  detail: Scalars['JSON']['output'];
+  /** The domain event behind it: its id and type. */
+  eventId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Plain Chinese. */
+  message: Scalars['String']['output'];
+  /** The parameter version whose thresholds graded it. */
+  parameterVersion: Scalars['Int']['output'];
+  /** When the change reached readers (an adverse status waits out its prior notice). */
+  raisedAt: Scalars['DateTime']['output'];
+  /** The rule that fired, e.g. DPD_90_ELSEWHERE. */
+  rule: Scalars['String']['output'];
+  severity: AlertSeverity;
+};
+
+export type AlertConnection = {
+  __typename?: 'AlertConnection';
+  edges: Array<AlertEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AlertEdge = {
+  __typename?: 'AlertEdge';
+  cursor: Scalars['String']['output'];
+  node: Alert;
+};
+
+export type AlertSeverity =
+  /** A new delinquency elsewhere, a record corrected after you read it. */
+  | 'ORANGE'
+  /** A new court enforcement or dishonest-debtor listing, 90+ days past due elsewhere. */
+  | 'RED'
+  /** Many hard inquiries in a short window, new borrowing above the threshold. */
+  | 'YELLOW';
+
 export type Application = {
   __typename?: 'Application';
   amount: Scalars['Money']['output'];
@@ -78,6 +121,8 @@ export type Application = {
   loanPurpose: Scalars['String']['output'];
   policy?: Maybe<Policy>;
   repaymentMethod: RepaymentMethod;
+  /** Re-quotes after corrections changed the data a review used, oldest first. */
+  requotes: Array<Requote>;
   reviews: Array<Review>;
   status: ApplicationStatus;
   submittedAt: Scalars['DateTime']['output'];
@@ -612,6 +657,15 @@ export type Endorsement = {
   before: Array<PremiumYear>;
 };
 
+export type EventProcessing = {
+  __typename?: 'EventProcessing';
+  alerts: Scalars['Int']['output'];
+  deliveriesQueued: Scalars['Int']['output'];
+  /** Domain events the consumers took in this run. */
+  events: Scalars['Int']['output'];
+  notices: Scalars['Int']['output'];
+};
+
 export type ExtensionInput = {
   /** Months added to the maturity: within 贷款通则 Art 12 (≤ the original term for a 1-year loan, ≤ half of it for longer) and the programme's longest term. */
   extraMonths: Scalars['Int']['input'];
@@ -1041,6 +1095,37 @@ export type MetricsPeriod = {
   to: Scalars['Date']['output'];
 };
 
+/**
+ * Why the institution may watch the borrower: an active POST_LOAN or POST_INSURANCE consent, a live
+ * programme loan or policy with them, or (RECORD_CORRECTED only) having read the corrected record in
+ * the last 12 months.
+ */
+export type MonitoringBasis =
+  | 'LIVE_LOAN'
+  | 'LIVE_POLICY'
+  | 'POST_INSURANCE_CONSENT'
+  | 'POST_LOAN_CONSENT'
+  | 'READ_RECORD';
+
+/** Post-loan monitoring thresholds (保后监控). */
+export type MonitoringThresholds = {
+  __typename?: 'MonitoringThresholds';
+  /** The borrower is told this many days before a consent expires. */
+  consentExpiryNoticeDays: Scalars['Int']['output'];
+  /** YELLOW: this many hard inquiries by other institutions within inquiryBurstDays. */
+  inquiryBurstCount: Scalars['Int']['output'];
+  inquiryBurstDays: Scalars['Int']['output'];
+  /** YELLOW: a new account elsewhere with an original amount at or above this. */
+  newBorrowingThreshold: Scalars['Money']['output'];
+};
+
+export type MonitoringThresholdsInput = {
+  consentExpiryNoticeDays: Scalars['Int']['input'];
+  inquiryBurstCount: Scalars['Int']['input'];
+  inquiryBurstDays: Scalars['Int']['input'];
+  newBorrowingThreshold: Scalars['Money']['input'];
+};
+
 export type MonthCorrectionInput = {
   /** Any day of the month to correct. */
   month: Scalars['Date']['input'];
@@ -1050,6 +1135,7 @@ export type MonthCorrectionInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  acknowledgeAlert: Alert;
   /** BORROWER: a statement (≤ 500 characters) on one of your records, public records, or (neither given) the whole file. */
   addPersonalStatement: PersonalStatement;
   /** Age every active loan as of a date and charge the policy years that fell due (ADMIN; also run on a schedule when AGEING_INTERVAL_MINUTES is set). */
@@ -1097,6 +1183,8 @@ export type Mutation = {
   payClaim: Claim;
   /** The bank takes the policy in pledge (保单质押). */
   pledgePolicy: Policy;
+  /** Run the event consumers now (ADMIN; they also run on a schedule when EVENT_INTERVAL_SECONDS is set). */
+  processEvents: EventProcessing;
   /** The bank proposes an extension (展期) of a current loan, once. */
   proposeExtension: LoanExtension;
   /** The bank or insurer on the loan records money recovered from the debtor. */
@@ -1107,6 +1195,10 @@ export type Mutation = {
    * to read or write the file: the borrower's consent does.
    */
   registerBorrower: BorrowerRegistration;
+  /** https only in production; private and loopback addresses refused. eventTypes: alert.raised (the default). */
+  registerWebhook: WebhookEndpoint;
+  /** Queue again every DEAD (and PENDING) delivery to your endpoints created since the instant. */
+  replayDeliveries: ReplayResult;
   /** BORROWER: ask that a person reconsider an institution's decline of your application, with your statement (≤ 500 characters). */
   requestHumanReview: HumanReview;
   resolveDispute: Dispute;
@@ -1119,6 +1211,8 @@ export type Mutation = {
   /** The application's bank or insurer. Approval needs eligibility; a decline of an eligible applicant needs reasons. */
   reviewApplication: Application;
   revokeConsent: Consent;
+  /** A new secret; the old one keeps signing for 24 hours alongside it. */
+  rotateWebhookSecret: WebhookEndpoint;
   /** The bank records an early settlement: the quote's total paid, the loan closed, the unearned premium refunded. */
   settleLoan: LoanSettlement;
   /** BORROWER for themself (authorising both reviews), or BANK for a consenting borrower. */
@@ -1130,6 +1224,12 @@ export type Mutation = {
    * retention clock starts. Once only per party.
    */
   writeOffLoss: Claim;
+};
+
+
+export type MutationAcknowledgeAlertArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 
@@ -1288,6 +1388,19 @@ export type MutationRegisterBorrowerArgs = {
 };
 
 
+export type MutationRegisterWebhookArgs = {
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  idempotencyKey: Scalars['String']['input'];
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationReplayDeliveriesArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  since: Scalars['DateTime']['input'];
+};
+
+
 export type MutationRequestHumanReviewArgs = {
   applicationId: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
@@ -1322,6 +1435,12 @@ export type MutationReviewApplicationArgs = {
 
 export type MutationRevokeConsentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 
@@ -1376,8 +1495,14 @@ export type Notice = {
 export type NoticeKind =
   /** 条例 Art 15: adverse information is about to be reported; it takes effect at effectiveAt. */
   | 'ADVERSE_INFORMATION'
+  /** A consent you gave expires soon. */
+  | 'CONSENT_EXPIRING'
   | 'DISPUTE_RESOLVED'
-  | 'HUMAN_REVIEW_RESOLVED';
+  | 'HUMAN_REVIEW_RESOLVED'
+  /** An institution read your file (every inquiry, soft or hard). */
+  | 'INQUIRY'
+  /** A record of yours was corrected or deleted. */
+  | 'RECORD_CORRECTED';
 
 /**
  * A borrower's objection that could not be verified (条例 Art 25): the furnisher's check and the
@@ -1426,6 +1551,7 @@ export type ParameterChangesInput = {
   gradeMultipliers?: InputMaybe<Array<GradeMultiplierInput>>;
   lossShares?: InputMaybe<LossSharesInput>;
   minimumCellSize?: InputMaybe<Scalars['Int']['input']>;
+  monitoring?: InputMaybe<MonitoringThresholdsInput>;
   premiumPayment?: InputMaybe<PremiumPayment>;
   premiumRateCeiling?: InputMaybe<Scalars['Rate']['input']>;
   premiumRateFloor?: InputMaybe<Scalars['Rate']['input']>;
@@ -1611,6 +1737,8 @@ export type ProgrammeParameters = {
   lossShares: LossShares;
   /** Aggregate cells from fewer borrowers than this are suppressed. */
   minimumCellSize: Scalars['Int']['output'];
+  /** The thresholds that grade monitoring alerts. */
+  monitoring: MonitoringThresholds;
   note: Scalars['String']['output'];
   premiumPayment: PremiumPayment;
   premiumRateCeiling: Scalars['Rate']['output'];
@@ -1705,10 +1833,14 @@ export type PublicRecordStatus =
 
 export type Query = {
   __typename?: 'Query';
+  /** Your institution's alerts, newest first (BANK, INSURER). Only alerts whose change has reached readers. */
+  alerts: AlertConnection;
   application: Application;
   applications: Array<Application>;
   /** The append-only access and change trail, newest first (ADMIN). */
   auditTrail: AuditConnection;
+  /** Your institution's alert history for one borrower, newest first; it stops where your basis to watch stopped. */
+  borrowerAlerts: Array<Alert>;
   /** Banks and insurers see their own claims; government and admin all (borrowers masked). */
   claim: Claim;
   claims: Array<Claim>;
@@ -1757,6 +1889,18 @@ export type Query = {
   /** What settling the loan on a date would cost (default today): the loan's bank, insurer, or borrower. */
   settlementQuote: SettlementQuote;
   trialBalance: TrialBalance;
+  /** Deliveries to your endpoints, newest first. */
+  webhookDeliveries: Array<WebhookDelivery>;
+  /** Your institution's webhook endpoints (BANK, INSURER). */
+  webhooks: Array<WebhookEndpoint>;
+};
+
+
+export type QueryAlertsArgs = {
+  acknowledged?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  severity?: InputMaybe<AlertSeverity>;
 };
 
 
@@ -1774,6 +1918,12 @@ export type QueryApplicationsArgs = {
 export type QueryAuditTrailArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryBorrowerAlertsArgs = {
+  borrowerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1882,6 +2032,12 @@ export type QuerySettlementQuoteArgs = {
   on?: InputMaybe<Scalars['Date']['input']>;
 };
 
+
+export type QueryWebhookDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
 export type Quote = {
   __typename?: 'Quote';
   asOf: Scalars['DateTime']['output'];
@@ -1969,6 +2125,27 @@ export type RepaymentMethod =
   | 'EQUAL_INSTALMENTS'
   /** Interest each month, principal at maturity (分期付息、到期还本) */
   | 'INTEREST_ONLY_BULLET';
+
+export type ReplayResult = {
+  __typename?: 'ReplayResult';
+  /** Deliveries queued again. */
+  queued: Scalars['Int']['output'];
+};
+
+/** An open application re-quoted because a correction changed the data its review used. */
+export type Requote = {
+  __typename?: 'Requote';
+  applicationId: Scalars['ID']['output'];
+  causeEventId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  newEligible: Scalars['Boolean']['output'];
+  newGrade: Grade;
+  newPrice: Price;
+  oldEligible: Scalars['Boolean']['output'];
+  oldGrade: Grade;
+  oldPrice: Price;
+  reviewId: Scalars['ID']['output'];
+};
 
 /** An institution's review, with the decision and price it saw and the parameter version behind them. */
 export type Review = {
@@ -2117,6 +2294,19 @@ export type StatusMonth = {
   status?: Maybe<AccountStatus>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Your institution's alerts as they are raised (GraphQL over SSE at /graphql/stream). */
+  alertRaised: Alert;
+  /** BORROWER: your notices as they are given. */
+  noticeGiven: Notice;
+};
+
+
+export type SubscriptionAlertRaisedArgs = {
+  severity?: InputMaybe<AlertSeverity>;
+};
+
 export type TermOffer = {
   __typename?: 'TermOffer';
   /** Annual premium factor for this term. */
@@ -2135,6 +2325,40 @@ export type TrialBalance = {
   /** The sum of every entry: always 0.00. */
   total: Scalars['Money']['output'];
   unbalancedTransactions: Scalars['Int']['output'];
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  endpointId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** The webhook-id header: the same on every attempt and replay. */
+  messageId: Scalars['String']['output'];
+  nextAttemptAt: Scalars['DateTime']['output'];
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryStatus =
+  /** Gave up after the last attempt; replayDeliveries queues it again. */
+  | 'DEAD'
+  | 'DELIVERED'
+  | 'PENDING';
+
+/** A webhook endpoint of your institution (Standard Webhooks). The secret is shown only when registered or rotated. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  eventTypes: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** whsec_…: only in the answer to registerWebhook and rotateWebhookSecret. */
+  secret?: Maybe<Scalars['String']['output']>;
+  url: Scalars['String']['output'];
 };
 
 
@@ -2213,6 +2437,10 @@ export type ResolversTypes = {
   AccountKind: ResolverTypeWrapper<Partial<AccountKind>>;
   AccountStatus: ResolverTypeWrapper<Partial<AccountStatus>>;
   AgeingRun: ResolverTypeWrapper<Partial<AgeingRun>>;
+  Alert: ResolverTypeWrapper<Partial<Alert>>;
+  AlertConnection: ResolverTypeWrapper<Partial<AlertConnection>>;
+  AlertEdge: ResolverTypeWrapper<Partial<AlertEdge>>;
+  AlertSeverity: ResolverTypeWrapper<Partial<AlertSeverity>>;
   Application: ResolverTypeWrapper<ApplicationParent>;
   ApplicationInput: ResolverTypeWrapper<Partial<ApplicationInput>>;
   ApplicationStatus: ResolverTypeWrapper<Partial<ApplicationStatus>>;
@@ -2260,6 +2488,7 @@ export type ResolversTypes = {
   EligibilityReason: ResolverTypeWrapper<Partial<EligibilityReason>>;
   EligibilityReasonCode: ResolverTypeWrapper<Partial<EligibilityReasonCode>>;
   Endorsement: ResolverTypeWrapper<Partial<Endorsement>>;
+  EventProcessing: ResolverTypeWrapper<Partial<EventProcessing>>;
   ExtensionInput: ResolverTypeWrapper<Partial<ExtensionInput>>;
   ExtensionStatus: ResolverTypeWrapper<Partial<ExtensionStatus>>;
   FundBalances: ResolverTypeWrapper<Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversTypes['RiskReserve']> }>>;
@@ -2302,6 +2531,9 @@ export type ResolversTypes = {
   MetricsFilter: ResolverTypeWrapper<Partial<MetricsFilter>>;
   MetricsPeriod: ResolverTypeWrapper<Partial<MetricsPeriod>>;
   Money: ResolverTypeWrapper<Partial<Scalars['Money']['output']>>;
+  MonitoringBasis: ResolverTypeWrapper<Partial<MonitoringBasis>>;
+  MonitoringThresholds: ResolverTypeWrapper<Partial<MonitoringThresholds>>;
+  MonitoringThresholdsInput: ResolverTypeWrapper<Partial<MonitoringThresholdsInput>>;
   MonthCorrectionInput: ResolverTypeWrapper<Partial<MonthCorrectionInput>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NewParameterVersionInput: ResolverTypeWrapper<Partial<NewParameterVersionInput>>;
@@ -2338,6 +2570,8 @@ export type ResolversTypes = {
   Repayment: ResolverTypeWrapper<RepaymentParent>;
   RepaymentAllocation: ResolverTypeWrapper<Partial<RepaymentAllocation>>;
   RepaymentMethod: ResolverTypeWrapper<Partial<RepaymentMethod>>;
+  ReplayResult: ResolverTypeWrapper<Partial<ReplayResult>>;
+  Requote: ResolverTypeWrapper<Partial<Requote>>;
   Review: ResolverTypeWrapper<ReviewParent>;
   ReviewDecision: ResolverTypeWrapper<Partial<ReviewDecision>>;
   RiskCompensationTerms: ResolverTypeWrapper<Partial<RiskCompensationTerms>>;
@@ -2354,14 +2588,21 @@ export type ResolversTypes = {
   StartupPhaseInput: ResolverTypeWrapper<Partial<StartupPhaseInput>>;
   StatusMonth: ResolverTypeWrapper<Partial<StatusMonth>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TermOffer: ResolverTypeWrapper<Partial<TermOffer>>;
   TermOfferInput: ResolverTypeWrapper<Partial<TermOfferInput>>;
   TrialBalance: ResolverTypeWrapper<Partial<TrialBalance>>;
+  WebhookDelivery: ResolverTypeWrapper<Partial<WebhookDelivery>>;
+  WebhookDeliveryStatus: ResolverTypeWrapper<Partial<WebhookDeliveryStatus>>;
+  WebhookEndpoint: ResolverTypeWrapper<Partial<WebhookEndpoint>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AgeingRun: Partial<AgeingRun>;
+  Alert: Partial<Alert>;
+  AlertConnection: Partial<AlertConnection>;
+  AlertEdge: Partial<AlertEdge>;
   Application: ApplicationParent;
   ApplicationInput: Partial<ApplicationInput>;
   AuditConnection: Partial<Omit<AuditConnection, 'entries'> & { entries: Array<ResolversParentTypes['AuditEntry']> }>;
@@ -2398,6 +2639,7 @@ export type ResolversParentTypes = {
   DisputeFlag: Partial<DisputeFlag>;
   EligibilityReason: Partial<EligibilityReason>;
   Endorsement: Partial<Endorsement>;
+  EventProcessing: Partial<EventProcessing>;
   ExtensionInput: Partial<ExtensionInput>;
   FundBalances: Partial<Omit<FundBalances, 'riskReserves'> & { riskReserves: Array<ResolversParentTypes['RiskReserve']> }>;
   FundDeposit: Partial<FundDeposit>;
@@ -2430,6 +2672,8 @@ export type ResolversParentTypes = {
   MetricsFilter: Partial<MetricsFilter>;
   MetricsPeriod: Partial<MetricsPeriod>;
   Money: Partial<Scalars['Money']['output']>;
+  MonitoringThresholds: Partial<MonitoringThresholds>;
+  MonitoringThresholdsInput: Partial<MonitoringThresholdsInput>;
   MonthCorrectionInput: Partial<MonthCorrectionInput>;
   Mutation: Record<PropertyKey, never>;
   NewParameterVersionInput: Partial<NewParameterVersionInput>;
@@ -2458,6 +2702,8 @@ export type ResolversParentTypes = {
   RegisterBorrowerInput: Partial<RegisterBorrowerInput>;
   Repayment: RepaymentParent;
   RepaymentAllocation: Partial<RepaymentAllocation>;
+  ReplayResult: Partial<ReplayResult>;
+  Requote: Partial<Requote>;
   Review: ReviewParent;
   RiskCompensationTerms: Partial<RiskCompensationTerms>;
   RiskCompensationTermsInput: Partial<RiskCompensationTermsInput>;
@@ -2470,9 +2716,12 @@ export type ResolversParentTypes = {
   StartupPhaseInput: Partial<StartupPhaseInput>;
   StatusMonth: Partial<StatusMonth>;
   String: Partial<Scalars['String']['output']>;
+  Subscription: Record<PropertyKey, never>;
   TermOffer: Partial<TermOffer>;
   TermOfferInput: Partial<TermOfferInput>;
   TrialBalance: Partial<TrialBalance>;
+  WebhookDelivery: Partial<WebhookDelivery>;
+  WebhookEndpoint: Partial<WebhookEndpoint>;
 };
 
 export type AgeingRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AgeingRun'] = ResolversParentTypes['AgeingRun']> = {
@@ -2482,6 +2731,31 @@ export type AgeingRunResolvers<ContextType = Context, ParentType extends Resolve
   examined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   premiumYearsCancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   premiumYearsCharged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AlertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  basis?: Resolver<ResolversTypes['MonitoringBasis'], ParentType, ContextType>;
+  borrowerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parameterVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  raisedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['AlertSeverity'], ParentType, ContextType>;
+};
+
+export type AlertConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AlertEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
 };
 
 export type ApplicationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application']> = {
@@ -2498,6 +2772,7 @@ export type ApplicationResolvers<ContextType = Context, ParentType extends Resol
   loanPurpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType>;
   repaymentMethod?: Resolver<ResolversTypes['RepaymentMethod'], ParentType, ContextType>;
+  requotes?: Resolver<Array<ResolversTypes['Requote']>, ParentType, ContextType>;
   reviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ApplicationStatus'], ParentType, ContextType>;
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2757,6 +3032,13 @@ export type EndorsementResolvers<ContextType = Context, ParentType extends Resol
   before?: Resolver<Array<ResolversTypes['PremiumYear']>, ParentType, ContextType>;
 };
 
+export type EventProcessingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventProcessing'] = ResolversParentTypes['EventProcessing']> = {
+  alerts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveriesQueued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type FundBalancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FundBalances'] = ResolversParentTypes['FundBalances']> = {
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   compensationShortfall?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2990,7 +3272,15 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
   name: 'Money';
 }
 
+export type MonitoringThresholdsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonitoringThresholds'] = ResolversParentTypes['MonitoringThresholds']> = {
+  consentExpiryNoticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inquiryBurstCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inquiryBurstDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  newBorrowingThreshold?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id' | 'idempotencyKey'>>;
   addPersonalStatement?: Resolver<ResolversTypes['PersonalStatement'], ParentType, ContextType, RequireFields<MutationAddPersonalStatementArgs, 'text'>>;
   ageLoans?: Resolver<ResolversTypes['AgeingRun'], ParentType, ContextType, Partial<MutationAgeLoansArgs>>;
   agreeExtension?: Resolver<ResolversTypes['LoanExtension'], ParentType, ContextType, RequireFields<MutationAgreeExtensionArgs, 'id' | 'idempotencyKey'>>;
@@ -3011,15 +3301,19 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   issuePolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationIssuePolicyArgs, 'applicationId' | 'idempotencyKey'>>;
   payClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationPayClaimArgs, 'claimId' | 'idempotencyKey'>>;
   pledgePolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPledgePolicyArgs, 'idempotencyKey' | 'policyId'>>;
+  processEvents?: Resolver<ResolversTypes['EventProcessing'], ParentType, ContextType>;
   proposeExtension?: Resolver<ResolversTypes['LoanExtension'], ParentType, ContextType, RequireFields<MutationProposeExtensionArgs, 'idempotencyKey' | 'input'>>;
   recordRecovery?: Resolver<ResolversTypes['Recovery'], ParentType, ContextType, RequireFields<MutationRecordRecoveryArgs, 'amount' | 'idempotencyKey' | 'loanId'>>;
   recordRepayment?: Resolver<ResolversTypes['Repayment'], ParentType, ContextType, RequireFields<MutationRecordRepaymentArgs, 'amount' | 'idempotencyKey' | 'loanId'>>;
   registerBorrower?: Resolver<ResolversTypes['BorrowerRegistration'], ParentType, ContextType, RequireFields<MutationRegisterBorrowerArgs, 'input'>>;
+  registerWebhook?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationRegisterWebhookArgs, 'idempotencyKey' | 'url'>>;
+  replayDeliveries?: Resolver<ResolversTypes['ReplayResult'], ParentType, ContextType, RequireFields<MutationReplayDeliveriesArgs, 'idempotencyKey' | 'since'>>;
   requestHumanReview?: Resolver<ResolversTypes['HumanReview'], ParentType, ContextType, RequireFields<MutationRequestHumanReviewArgs, 'applicationId' | 'idempotencyKey' | 'statement'>>;
   resolveDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationResolveDisputeArgs, 'id' | 'note' | 'outcome'>>;
   resolveHumanReview?: Resolver<ResolversTypes['HumanReview'], ParentType, ContextType, RequireFields<MutationResolveHumanReviewArgs, 'id' | 'idempotencyKey' | 'justification' | 'outcome'>>;
   reviewApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationReviewApplicationArgs, 'decision' | 'id' | 'idempotencyKey'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id' | 'idempotencyKey'>>;
   settleLoan?: Resolver<ResolversTypes['LoanSettlement'], ParentType, ContextType, RequireFields<MutationSettleLoanArgs, 'idempotencyKey' | 'input'>>;
   submitApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationSubmitApplicationArgs, 'idempotencyKey' | 'input'>>;
   withdrawPersonalStatement?: Resolver<ResolversTypes['PersonalStatement'], ParentType, ContextType, RequireFields<MutationWithdrawPersonalStatementArgs, 'id'>>;
@@ -3167,6 +3461,7 @@ export type ProgrammeParametersResolvers<ContextType = Context, ParentType exten
   gradeMultipliers?: Resolver<Array<ResolversTypes['GradeMultiplier']>, ParentType, ContextType>;
   lossShares?: Resolver<ResolversTypes['LossShares'], ParentType, ContextType>;
   minimumCellSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  monitoring?: Resolver<ResolversTypes['MonitoringThresholds'], ParentType, ContextType>;
   note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   premiumPayment?: Resolver<ResolversTypes['PremiumPayment'], ParentType, ContextType>;
   premiumRateCeiling?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
@@ -3209,9 +3504,11 @@ export type PublicRecordConnectionResolvers<ContextType = Context, ParentType ex
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<QueryAlertsArgs, 'first'>>;
   application?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<QueryApplicationArgs, 'id'>>;
   applications?: Resolver<Array<ResolversTypes['Application']>, ParentType, ContextType, RequireFields<QueryApplicationsArgs, 'first'>>;
   auditTrail?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
+  borrowerAlerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryBorrowerAlertsArgs, 'borrowerId' | 'first'>>;
   claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<QueryClaimArgs, 'id'>>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<QueryClaimsArgs, 'first'>>;
   consentPurposes?: Resolver<Array<ResolversTypes['ConsentPurposeRule']>, ParentType, ContextType>;
@@ -3240,6 +3537,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   quote?: Resolver<ResolversTypes['Quote'], ParentType, ContextType, RequireFields<QueryQuoteArgs, 'input'>>;
   settlementQuote?: Resolver<ResolversTypes['SettlementQuote'], ParentType, ContextType, RequireFields<QuerySettlementQuoteArgs, 'loanId'>>;
   trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType>;
+  webhookDeliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'first'>>;
+  webhooks?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 };
 
 export type QuoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
@@ -3289,6 +3588,23 @@ export type RepaymentAllocationResolvers<ContextType = Context, ParentType exten
   interest?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   principal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReplayResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReplayResult'] = ResolversParentTypes['ReplayResult']> = {
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RequoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requote'] = ResolversParentTypes['Requote']> = {
+  applicationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  causeEventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  newEligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  newGrade?: Resolver<ResolversTypes['Grade'], ParentType, ContextType>;
+  newPrice?: Resolver<ResolversTypes['Price'], ParentType, ContextType>;
+  oldEligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  oldGrade?: Resolver<ResolversTypes['Grade'], ParentType, ContextType>;
+  oldPrice?: Resolver<ResolversTypes['Price'], ParentType, ContextType>;
+  reviewId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
@@ -3362,6 +3678,11 @@ export type StatusMonthResolvers<ContextType = Context, ParentType extends Resol
   status?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  alertRaised?: SubscriptionResolver<ResolversTypes['Alert'], "alertRaised", ParentType, ContextType, Partial<SubscriptionAlertRaisedArgs>>;
+  noticeGiven?: SubscriptionResolver<ResolversTypes['Notice'], "noticeGiven", ParentType, ContextType>;
+};
+
 export type TermOfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TermOffer'] = ResolversParentTypes['TermOffer']> = {
   premiumFactor?: Resolver<ResolversTypes['Rate'], ParentType, ContextType>;
   years?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3373,8 +3694,34 @@ export type TrialBalanceResolvers<ContextType = Context, ParentType extends Reso
   unbalancedTransactions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  messageId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   AgeingRun?: AgeingRunResolvers<ContextType>;
+  Alert?: AlertResolvers<ContextType>;
+  AlertConnection?: AlertConnectionResolvers<ContextType>;
+  AlertEdge?: AlertEdgeResolvers<ContextType>;
   Application?: ApplicationResolvers<ContextType>;
   AuditConnection?: AuditConnectionResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
@@ -3401,6 +3748,7 @@ export type Resolvers<ContextType = Context> = {
   DisputeFlag?: DisputeFlagResolvers<ContextType>;
   EligibilityReason?: EligibilityReasonResolvers<ContextType>;
   Endorsement?: EndorsementResolvers<ContextType>;
+  EventProcessing?: EventProcessingResolvers<ContextType>;
   FundBalances?: FundBalancesResolvers<ContextType>;
   FundDeposit?: FundDepositResolvers<ContextType>;
   FundRunway?: FundRunwayResolvers<ContextType>;
@@ -3425,6 +3773,7 @@ export type Resolvers<ContextType = Context> = {
   MetricCell?: MetricCellResolvers<ContextType>;
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: GraphQLScalarType;
+  MonitoringThresholds?: MonitoringThresholdsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Notice?: NoticeResolvers<ContextType>;
   Objection?: ObjectionResolvers<ContextType>;
@@ -3446,6 +3795,8 @@ export type Resolvers<ContextType = Context> = {
   RecoveryShares?: RecoverySharesResolvers<ContextType>;
   Repayment?: RepaymentResolvers<ContextType>;
   RepaymentAllocation?: RepaymentAllocationResolvers<ContextType>;
+  ReplayResult?: ReplayResultResolvers<ContextType>;
+  Requote?: RequoteResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
   RiskCompensationTerms?: RiskCompensationTermsResolvers<ContextType>;
   RiskReserve?: RiskReserveResolvers<ContextType>;
@@ -3454,7 +3805,10 @@ export type Resolvers<ContextType = Context> = {
   SpecialTransaction?: SpecialTransactionResolvers<ContextType>;
   StartupPhase?: StartupPhaseResolvers<ContextType>;
   StatusMonth?: StatusMonthResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TermOffer?: TermOfferResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
 };
 

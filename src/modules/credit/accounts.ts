@@ -104,6 +104,10 @@ export async function saveAccounts(
     detail: {
       accountRef: a.accountRef,
       furnisher: a.institutionId,
+      kind: a.kind,
+      originalAmount: a.originalAmount,
+      // what monitoring compares against: a new delinquency, a first 90+ days past due
+      previousStatus: prevByRef.get(a.accountRef)?.status ?? null,
       status: a.status,
       statusMonth: a.statusMonth,
       balance: a.balance,

@@ -6,7 +6,7 @@ import type { Context } from '../../context.js';
 import type { Executor } from '../../db/client.js';
 import * as store from './store.js';
 
-export { NO_CONSENT, readProfileFor, type ProfileData } from './service.js';
+export { NO_CONSENT, readProfileFor, readProfileInternal, type ProfileData } from './service.js';
 export { furnishProgrammeAccount, noticeMissedPayment, type ProgrammeAccount } from './accounts.js';
 export { holdsOpenAccount, openRelationshipSql } from './relationship.js';
 /** Special transactions (提前结清, 展期) on a programme account, written by the lifecycle. */

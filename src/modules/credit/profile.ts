@@ -84,6 +84,11 @@ export interface ProfileRead {
   page: { limit: number; after?: PageKey };
   /** Also return the slim facts of every visible account (a decision needs them; a GraphQL read does not). */
   withFacts: boolean;
+  /**
+   * The platform's own read (a re-quote after a correction): no consent and no inquiry (no
+   * institution asked), the audit entry with this action. Absent: an institution's or the borrower's read.
+   */
+  internalRead?: { action: string };
 }
 
 /** Statuses from the most to the least severe; CURRENT before PAID where nothing was adverse. */
@@ -99,9 +104,37 @@ const list = (xs: readonly string[]) =>
 /** JSON instants carry their offset (ISO 8601); the DateTime scalar normalises them to UTC. */
 const iso = (col: SQL) => sql`to_json(${col})`;
 
+/**
+ * The domain event `credit.inquiry.made` for the inquiry this statement records, in the same
+ * statement (the outbox: it exists if and only if the inquiry does). The monitoring consumer tells
+ * the borrower of it and counts hard ones for the inquiry-burst alert. No personal data: ids, purpose, kind.
+ */
+function inquiryEvent(p: ProfileRead, institutionId: SQL, purpose: SQL): SQL {
+  const hard = sql`case when ${purpose} in (${list(HARD_INQUIRY_PURPOSES)}) then 'HARD' else 'SOFT' end`;
+  return sql`ev as (
+        insert into domain_events (type, occurred_at, request_id, aggregate_type, aggregate_id, borrower_id, actor_institution_id, payload)
+        select 'credit.inquiry.made', ${p.now.toISOString()}::timestamptz, ${p.audit.requestId}::text, 'inquiry', ok.id::text,
+               ${p.borrowerId}::uuid, ${institutionId},
+               jsonb_build_object('inquiryId', ok.id, 'institutionId', ${institutionId}, 'purpose', ${purpose}, 'kind', ${hard})
+        from ok
+        returning 1
+      )`;
+}
+
 function gate(p: ProfileRead): SQL {
   const now = p.now.toISOString();
   const inst = p.institutionRead;
+  if (p.internalRead) {
+    return sql`
+      ok as (select null::uuid as id, null::uuid as consent_id where exists (select 1 from borrowers where id = ${p.borrowerId}::uuid)),
+      aud as (
+        insert into audit_log (at, request_id, actor_user_id, actor_role, action, target_type, target_id, borrower_id, detail)
+        select ${now}::timestamptz, ${p.audit.requestId}::text, ${p.audit.userId}::text, ${p.audit.role}::text,
+               ${p.internalRead.action}::text, 'borrower', ${p.borrowerId}::text, ${p.borrowerId}::uuid, '{}'::jsonb
+        from ok
+        returning 1
+      )`;
+  }
   if (!inst) {
     // the borrower's own access: a soft SELF_ACCESS inquiry and the audit entry, in this statement
     return sql`
@@ -117,7 +150,8 @@ function gate(p: ProfileRead): SQL {
                'credit.profile.read_own', 'borrower', ${p.borrowerId}::text, ${p.borrowerId}::uuid, jsonb_build_object('inquiryId', ok.id)
         from ok
         returning 1
-      )`;
+      ),
+      ${inquiryEvent(p, sql`null::text`, sql`'SELF_ACCESS'::text`)}`;
   }
   // "lasts as long as the loan": post-loan / post-insurance reads also need an open account of the reader's
   const holdsAccount = inst.needsOpenAccount
@@ -142,7 +176,8 @@ function gate(p: ProfileRead): SQL {
                jsonb_build_object('purpose', ${inst.purpose}::text, 'consentId', ok.consent_id, 'inquiryId', ok.id)
         from ok
         returning 1
-      )`;
+      ),
+      ${inquiryEvent(p, sql`${inst.institutionId}::text`, sql`${inst.purpose}::text`)}`;
 }
 
 /**

@@ -171,6 +171,19 @@ export async function readProfileFor(ctx: Context, borrowerId: string, reader: R
   return r && { ...r.view, facts: r.row.facts ?? [], hardInquiries: r.row.inquiry_facts ?? [] };
 }
 
+/**
+ * The file as every reader sees it now (held views, retention), read by the platform itself to
+ * re-quote an open application after a correction: no consent, no inquiry (no institution asked;
+ * the borrower's inquiry count must not grow), an audit entry `action`. Null: no such borrower.
+ */
+export async function readProfileInternal(ctx: Context, borrowerId: string, action: string, tx: Executor): Promise<ProfileData | null> {
+  const p = { ...profileRead(ctx, borrowerId, { limit: DEFAULT_ACCOUNT_LIMIT }, true), internalRead: { action } };
+  const row = await readProfile(ctx.db, p, tx);
+  if (!row?.allowed) return null;
+  const view = profileFromRow(row, await publicRecordsForProfile(tx, borrowerId, ctx.now), ctx.now);
+  return { ...view, facts: row.facts ?? [], hardInquiries: row.inquiry_facts ?? [] };
+}
+
 const accountPageArgs = {
   accountLimit: pageSize(MAX_ACCOUNT_LIMIT)
     .nullish()

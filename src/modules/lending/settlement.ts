@@ -109,8 +109,7 @@ export function settleInstalments(schedule: InstalmentState[], q: SettlementFigu
   return [...schedule]
     .sort((a, b) => a.seq - b.seq)
     .map((i) => {
-      const interestDue =
-        i.dueOn <= q.on ? new Decimal(i.interestDue) : i.seq === q.currentSeq ? new Decimal(q.earnedInterest) : ZERO;
+      const interestDue = i.dueOn <= q.on ? new Decimal(i.interestDue) : i.seq === q.currentSeq ? new Decimal(q.earnedInterest) : ZERO;
       return {
         seq: i.seq,
         interestDue: interestDue.toFixed(2),

@@ -28,6 +28,14 @@ export const changesSchema = z
     referenceGuaranteeCostSource: z.string().nullish(),
     dayCount: z.string().nullish(),
     premiumPayment: z.string().nullish(),
+    monitoring: z
+      .object({
+        inquiryBurstCount: z.number(),
+        inquiryBurstDays: z.number(),
+        newBorrowingThreshold: z.string(),
+        consentExpiryNoticeDays: z.number(),
+      })
+      .nullish(),
     minimumCellSize: z.number().nullish(),
   })
   .strict();

@@ -35,6 +35,7 @@ export const resolvers: Resolvers = {
     referenceGuaranteeCostSource: (v) => doc(v).referenceGuaranteeCostSource,
     dayCount: (v) => doc(v).dayCount,
     premiumPayment: (v) => doc(v).premiumPayment,
+    monitoring: (v) => doc(v).monitoring,
     minimumCellSize: (v) => doc(v).minimumCellSize,
   },
 };

@@ -71,6 +71,18 @@ export const parametersSchema = z
     referenceGuaranteeCostSource: z.string().min(1).max(1000).default('not stated: the finance bureau sets it'),
     /** How interest accrues (lending/schedule.ts). */
     dayCount: z.enum(DAY_COUNTS).default('PBOC_30_360'),
+    /** Post-loan monitoring (保后监控): the thresholds that grade alerts (see monitoring/rules.ts). */
+    monitoring: z
+      .object({
+        /** YELLOW: this many hard inquiries by other institutions within inquiryBurstDays. */
+        inquiryBurstCount: z.number().int().min(2).max(100),
+        inquiryBurstDays: z.number().int().min(1).max(365),
+        /** YELLOW: a new account elsewhere with an original amount at or above this. */
+        newBorrowingThreshold: money,
+        /** The borrower is told this many days before a consent expires. */
+        consentExpiryNoticeDays: z.number().int().min(1).max(90),
+      })
+      .default({ inquiryBurstCount: 3, inquiryBurstDays: 30, newBorrowingThreshold: '100000.00', consentExpiryNoticeDays: 30 }),
     /** When premium is charged: each policy year at its start (the default), or all years up front. */
     premiumPayment: z.enum(PREMIUM_PAYMENTS).default('ANNUAL'),
     /** Aggregates built from fewer borrowers than this are suppressed. */
@@ -174,6 +186,7 @@ export const SEED_PARAMETERS: ProgrammeParameters = {
   referenceGuaranteeCostSource: REFERENCE_COST_SOURCE,
   dayCount: 'PBOC_30_360',
   premiumPayment: 'ANNUAL',
+  monitoring: { inquiryBurstCount: 3, inquiryBurstDays: 30, newBorrowingThreshold: '100000.00', consentExpiryNoticeDays: 30 },
   minimumCellSize: 5,
 };
 

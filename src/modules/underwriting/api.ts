@@ -1,5 +1,5 @@
 /** What other modules may use of the shared rule engine: the assessment both reviews run, and how a decision is explained. */
-export { assess, loanRequestSchema, type Assessment, type LoanRequest } from './assess.js';
+export { assess, decide, loanRequestSchema, type Assessment, type LoanRequest } from './assess.js';
 export { defaultPurpose } from './policy.js';
 export type { Price } from './pricing.js';
 export { REASON_CODES, type Reason, type ReasonCode } from './eligibility.js';
