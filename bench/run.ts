@@ -1,10 +1,12 @@
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ensureProfileDataset } from './dataset.js';
 import { fmt } from './common.js';
 import { benchProfile } from './profile.js';
 import { benchMetrics, ensureMetricsDataset } from './metrics.js';
+import { benchEvents, printEvents } from './events.js';
 
-// npm run bench [-- --borrowers 100000 --duration 15 --connections 20 --fresh]
+// npm run bench [-- --borrowers 100000 --duration 15 --connections 20 --fresh] [-- --only profile|metrics|events]
 const { values } = parseArgs({
   options: {
     borrowers: { type: 'string', default: '100000' },
@@ -16,13 +18,24 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     loans: { type: 'string', default: '1000000' },
     only: { type: 'string' },
+    // the events section: records per furnishing, unwatched/watched batch pairs, batches of 1,000 back to back, seconds at 200 records/s
+    'events-batch': { type: 'string', default: '500' },
+    'events-rounds': { type: 'string', default: '8' },
+    'events-stream': { type: 'string', default: '5' },
+    'events-paced': { type: 'string', default: '10' },
   },
 });
 
 const serverUrl = values.server!;
+const SECTIONS = ['profile', 'metrics', 'events'];
+if (values.only && !SECTIONS.includes(values.only)) {
+  console.error(`--only takes one of ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const runs = (section: string) => !values.only || values.only === section;
 console.log(`# npm run bench (${new Date().toISOString()}, node ${process.version})\n`);
 
-if (values.only !== 'metrics') {
+if (runs('profile')) {
   console.log(`## creditProfile: consent check + profile + inquiry write`);
   const spec = { borrowers: Number(values.borrowers), accountsPerBorrower: Number(values.accounts), inquiriesPerBorrower: 3, seed: 7 };
   const dbName = 'cs_bench_profile';
@@ -54,7 +67,7 @@ if (values.only !== 'metrics') {
   );
 }
 
-if (values.only !== 'profile') {
+if (runs('metrics')) {
   console.log(`\n## programmeMetrics over ${fmt(Number(values.loans))} loans`);
   const metricsUrl = await ensureMetricsDataset(serverUrl, 'cs_bench_metrics', Number(values.loans), values.fresh!);
   const m = await benchMetrics({ dbUrl: metricsUrl, port: Number(values.port) + 1, runs: 40 });
@@ -66,4 +79,26 @@ if (values.only !== 'profile') {
   console.log(`| naive scan: the same groups from the base tables (SQL only) | ${m.naive.p50.toFixed(1)} | – | ${m.naive.runs} |`);
   console.log(`\n  naive / kept groups = ${(m.naive.p50 / m.api.p50).toFixed(1)}× (target ≥ 10×; p50 target < 200 ms)`);
   console.log(`  answer: ${m.answer.totals.loans} loans, disbursed ${m.answer.totals.disbursed}, leverage ${m.answer.leverage.ratio}×`);
+}
+
+if (runs('events')) {
+  console.log(`\n## monitoring events: furnishing → alerts → signed webhooks on 127.0.0.1`);
+  const opts = {
+    serverUrl,
+    dbName: 'cs_bench_events',
+    port: Number(values.port) + 2,
+    batch: Number(values['events-batch']),
+    rounds: Number(values['events-rounds']),
+    streamBatches: Number(values['events-stream']),
+    pacedSeconds: Number(values['events-paced']),
+    accountsPerBorrower: 8,
+  };
+  const r = await benchEvents(opts);
+  console.log(
+    `  data: ${fmt(r.borrowers.watched)} borrowers watched by an insurer (POST_INSURANCE_MANAGEMENT consent + its open policy account), ${fmt(r.borrowers.unwatched)} not, ${opts.accountsPerBorrower} loan accounts each at DPD_60, furnished DPD_90 by another bank (RED DPD_90_ELSEWHERE); fresh database cs_bench_events, set up through GraphQL in ${r.setupSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  cost: processEvents (ADMIN) after each batch, nothing else running; unwatched and watched batches alternate in one run; watched deliveries drain before the next batch; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs at the end (server, PostgreSQL, receiver and client share them)\n`,
+  );
+  printEvents(r, fmt);
 }
