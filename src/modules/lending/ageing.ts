@@ -9,7 +9,6 @@ import { addDays, businessDate, daysBetween, monthOf } from '../../time.js';
 import { isoDate, parse } from '../../validation.js';
 import { appendAudit, type AuditEvent } from '../audit/api.js';
 import { noticeMissedPayment } from '../credit/api.js';
-import { bump } from '../metrics/api.js';
 import { parameterVersion } from '../parameters/api.js';
 import { furnishLoan } from './furnish.js';
 import { loanPolicy } from './policy.js';
@@ -45,13 +44,13 @@ const ageLoan = defineCommand({
       assertTransition('Loan', loan.status, 'DEFAULTED', 'default the loan');
       const defaultedOn = s.default.on;
       await store.updateLoan(tx, loan.id, { status: 'DEFAULTED', daysPastDue: dpd, delinquency: s.bucket, defaultedOn, updatedAt: now });
-      await bump(tx, loan.applicationId, { defaults: 1, defaulted_amount: loan.outstandingPrincipal });
       record({
         action: 'loan.defaulted',
         targetType: 'loan',
         targetId: loan.id,
         borrowerId: loan.borrowerId,
         detail: { daysPastDue: dpd, threshold: s.default.threshold, defaultedOn, asOf: s.asOf },
+        metrics: { applicationId: loan.applicationId, deltas: { defaults: 1, defaulted_amount: loan.outstandingPrincipal } },
       });
     } else {
       await store.updateLoan(tx, loan.id, { daysPastDue: dpd, delinquency: s.bucket, updatedAt: now });

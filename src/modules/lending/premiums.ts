@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { Context } from '../../context.js';
 import type { Executor } from '../../db/client.js';
 import { postPremiumCharge } from '../ledger/api.js';
-import { bump } from '../metrics/api.js';
+import type { Deltas } from '../metrics/api.js';
 import { requireVersion } from '../parameters/api.js';
 import type { PremiumPayment, ProgrammeParameters } from '../parameters/rules.js';
 import { financingCost, premiumSchedule, toFen, type PremiumYear } from '../underwriting/pricing.js';
@@ -65,8 +65,9 @@ const plus = (a: string, b: string) => new Decimal(a).plus(b).toFixed(2);
 /**
  * Charge one scheduled year of a locked policy (at issue, or later by ageing): the year's row,
  * the policy's totals, the money (ledger funds.ts postPremiumCharge: the borrower's part, the
- * subsidy as far as the fund holds, the risk reserve) and the kept metrics, in the caller's
- * transaction. Returns the policy as it now stands (subsidyPaid included).
+ * subsidy as far as the fund holds, the risk reserve), in the caller's transaction. Returns the
+ * policy as it now stands (subsidyPaid included) and what the year adds to the kept metrics, for
+ * the caller's event to carry (`metrics`).
  */
 export async function chargeYear(
   tx: Executor,
@@ -86,8 +87,8 @@ export async function chargeYear(
     updatedAt: now,
   });
   const money = await postPremiumCharge(tx, ctx, updated, { year: row.year, ...c }, p);
-  await bump(tx, policy.applicationId, { premiums: c.premium, subsidy: c.subsidy });
-  return { policy: { ...updated, subsidyPaid: plus(updated.subsidyPaid, money.subsidyPaid) }, year, ...money };
+  const metrics: Deltas = { premiums: c.premium, subsidy: c.subsidy };
+  return { policy: { ...updated, subsidyPaid: plus(updated.subsidyPaid, money.subsidyPaid) }, year, metrics, ...money };
 }
 
 /** A charged or scheduled year as the pricing's cash flows see it. */
@@ -181,6 +182,7 @@ const chargePremiumYear = defineCommand({
         riskReserve: r.reserve,
         asOf: a.asOf,
       },
+      metrics: { applicationId: policy.applicationId, deltas: r.metrics },
     });
     return true;
   },

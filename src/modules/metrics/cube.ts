@@ -50,11 +50,54 @@ const GROUP_KEYS = sql.raw(GROUP_KEY_LIST);
 const toStored = (m: Measure, v: string | number) =>
   (AMOUNTS as readonly string[]).includes(m) ? new Decimal(v).mul(100).toFixed(0) : String(v);
 
+/** What one domain event adds to the kept aggregates: the application whose groups move, and by how much. */
+export interface MetricChange {
+  applicationId: string;
+  deltas: Deltas;
+}
+
+/** The measures that move (zeros left out), as an event carries them: amounts in yuan (strings), counts as numbers. */
+export function nonZero(deltas: Deltas): Deltas {
+  const out: Deltas = {};
+  for (const m of Object.keys(deltas) as Measure[]) {
+    const v = deltas[m];
+    if (v === undefined || new Decimal(v).isZero()) continue;
+    out[m] = (AMOUNTS as readonly string[]).includes(m) ? new Decimal(v).toFixed(2) : Number(v);
+  }
+  return out;
+}
+
+/** Two sets of deltas added measure by measure (e.g. the policy years one command charges). */
+export function addDeltas(a: Deltas, b: Deltas): Deltas {
+  const out: Deltas = { ...a };
+  for (const m of Object.keys(b) as Measure[]) {
+    const sum = new Decimal(out[m] ?? 0).plus(b[m] ?? 0);
+    out[m] = (AMOUNTS as readonly string[]).includes(m) ? sum.toFixed(2) : sum.toNumber();
+  }
+  return out;
+}
+
+/**
+ * The metrics projector: the kept aggregates follow the domain events. appendEvents (events/store.ts)
+ * calls it with the changes it appends, in the same transaction, so no figure moves without its
+ * event and no event is written without its figures. The changes of one application are added
+ * together first: one statement per application the transaction touched, in the order first met.
+ */
+export async function projectMetrics(tx: Executor, changes: readonly { metrics?: MetricChange | null }[]) {
+  const byApplication = new Map<string, Deltas>();
+  for (const c of changes) {
+    if (!c.metrics) continue;
+    const { applicationId, deltas } = c.metrics;
+    byApplication.set(applicationId, addDeltas(byApplication.get(applicationId) ?? {}, deltas));
+  }
+  for (const [applicationId, deltas] of byApplication) await bump(tx, applicationId, deltas);
+}
+
 /**
  * Add `deltas` to every group the application belongs to (all years and its cohort year),
- * inside the caller's transaction: one statement, whatever the event.
+ * inside the caller's transaction: one statement, whatever the event. Only the projector calls it.
  */
-export async function bump(tx: Executor, applicationId: string, deltas: Deltas) {
+async function bump(tx: Executor, applicationId: string, deltas: Deltas) {
   const cols = (Object.keys(deltas) as Measure[]).filter((m) => Number(deltas[m]) !== 0);
   if (cols.length === 0) return;
   const names = sql.raw(cols.join(', '));

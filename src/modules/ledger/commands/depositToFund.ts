@@ -33,7 +33,8 @@ export const depositToFund = defineCommand({
         { account: BUDGET, amount: new Decimal(a.amount).neg() },
       ],
     }))!;
-    const settled = fund === FUND.PREMIUM_SUBSIDY ? await settleSubsidyArrears(tx, ctx) : await settleCompensationShortfalls(tx, ctx);
+    const settled =
+      fund === FUND.PREMIUM_SUBSIDY ? await settleSubsidyArrears(tx, ctx) : await settleCompensationShortfalls(tx, ctx, record);
     record({
       action: 'fund.deposit',
       targetType: 'ledger_transaction',

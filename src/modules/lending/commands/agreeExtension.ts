@@ -4,7 +4,7 @@ import { conflict, notFound } from '../../../errors.js';
 import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
 import { addSpecialTransaction } from '../../credit/api.js';
-import { bump, disbursementWeights } from '../../metrics/api.js';
+import { addDeltas, disbursementWeights, type Deltas } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import type { EndorsementView } from '../extensionStore.js';
 import * as extStore from '../extensionStore.js';
@@ -84,19 +84,24 @@ export const agreeExtension = defineCommand({
           status: 'SCHEDULED',
         })),
     );
+    let charged: Deltas = {};
     if (policy.premiumPayment === 'SINGLE') {
       const p = (await requireVersion(ctx, policy.parameterVersion, tx)).document;
-      for (const row of added) policy = (await chargeYear(tx, ctx, policy, row, p, loan.outstandingPrincipal, now)).policy;
+      for (const row of added) {
+        const r = await chargeYear(tx, ctx, policy, row, p, loan.outstandingPrincipal, now);
+        policy = r.policy;
+        charged = addDeltas(charged, r.metrics);
+      }
     }
     // the kept metrics weigh the loan at its rate and annualised cost: move them by the change, as a rebuild would
     const weights = (interestRate: string, annualisedCost: string) =>
       disbursementWeights({ principal: loan.principal, interestRate, premiumRate: policy.premiumRate, annualisedCost });
     const before = weights(loan.interestRate, policy.annualisedCost ?? loan.interestRate);
     const after = weights(plan.interestRate, plan.annualisedCost ?? policy.annualisedCost ?? loan.interestRate);
-    await bump(tx, loan.applicationId, {
+    const reweighted: Deltas = {
       interest_weighted: new Decimal(after.interest_weighted).minus(before.interest_weighted).toFixed(2),
       cost_weighted: new Decimal(after.cost_weighted).minus(before.cost_weighted).toFixed(2),
-    });
+    };
     policy = await store.updatePolicy(tx, policy.id, { endsOn: plan.newMaturityOn, annualisedCost: plan.annualisedCost, updatedAt: now });
     const endorsement: EndorsementView = {
       before: plan.premiumsBefore,
@@ -145,6 +150,7 @@ export const agreeExtension = defineCommand({
           oldMaturityOn: loan.maturityOn,
           newMaturityOn: plan.newMaturityOn,
         },
+        metrics: { applicationId: loan.applicationId, deltas: reweighted },
       },
       {
         action: 'policy.endorsed',
@@ -152,6 +158,8 @@ export const agreeExtension = defineCommand({
         targetId: policy.id,
         borrowerId: loan.borrowerId,
         detail: { extensionId: ext.id, policyNumber: policy.policyNumber, endsOn: plan.newMaturityOn, ...endorsement },
+        // the years a SINGLE-payment policy charges at once
+        metrics: { applicationId: loan.applicationId, deltas: charged },
       },
     ]);
     return extStore.extensionView(agreed);

@@ -4,7 +4,7 @@ import { defineCommand } from '../../../command.js';
 import { badInput } from '../../../errors.js';
 import { addYears, businessDate } from '../../../time.js';
 import { isoDate, parse, uuid } from '../../../validation.js';
-import { bump, disbursementWeights } from '../../metrics/api.js';
+import { disbursementWeights } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import { rateCeiling } from '../../parameters/rules.js';
 import type { LoanRequest } from '../../underwriting/api.js';
@@ -95,7 +95,7 @@ export const disburseLoan = defineCommand({
       schedule,
       disbursedOn,
     });
-    await bump(tx, app.id, {
+    const deltas = {
       loans: 1,
       borrowers_reached: (await store.isFirstLoan(tx, app.borrowerId, loan.id)) ? 1 : 0,
       disbursed: amount,
@@ -106,7 +106,7 @@ export const disburseLoan = defineCommand({
         premiumRate: policy.premiumRate,
         annualisedCost,
       }),
-    });
+    };
     await store.updatePolicy(tx, policy.id, {
       status: 'ACTIVE',
       startsOn: disbursedOn,
@@ -131,6 +131,7 @@ export const disburseLoan = defineCommand({
         annualisedCost,
         policyNumber: policy.policyNumber,
       },
+      metrics: { applicationId: app.id, deltas },
     });
     return loan;
   },

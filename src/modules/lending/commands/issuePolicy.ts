@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { defineCommand } from '../../../command.js';
 import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
+import { addDeltas, type Deltas } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import type { LoanRequest, Price } from '../../underwriting/api.js';
 import { financingCost, quoteSchedule, type PremiumYear } from '../../underwriting/pricing.js';
@@ -80,11 +81,13 @@ export const issuePolicy = defineCommand({
     let policy = issued;
     let subsidyPaid = new Decimal(0);
     let reserve = new Decimal(0);
+    let metrics: Deltas = {};
     for (const row of rows.filter((y) => p.premiumPayment === 'SINGLE' || y.year === 1)) {
       const r = await chargeYear(tx, ctx, policy, row, p, null, now);
       policy = r.policy;
       subsidyPaid = subsidyPaid.plus(r.subsidyPaid);
       reserve = reserve.plus(r.reserve);
+      metrics = addDeltas(metrics, r.metrics);
     }
     await store.updateApplication(tx, app.id, { status: 'POLICY_ISSUED', updatedAt: now });
     await furnishPolicy(tx, ctx, policy, { status: 'CURRENT', balance: app.amount, asOf: businessDate(now) });
@@ -106,6 +109,7 @@ export const issuePolicy = defineCommand({
         annualisedCost: policy.annualisedCost,
         parameterVersion: policy.parameterVersion,
       },
+      metrics: { applicationId: app.id, deltas: metrics },
     });
     return policy;
   },

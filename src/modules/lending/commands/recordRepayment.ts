@@ -5,7 +5,6 @@ import { badInput, conflict } from '../../../errors.js';
 import { businessDate } from '../../../time.js';
 import { isoDate, parse, positiveAmount, uuid } from '../../../validation.js';
 import type { AuditEvent } from '../../audit/api.js';
-import { bump } from '../../metrics/api.js';
 import { furnishLoan, furnishPolicy } from '../furnish.js';
 import { loanPolicy } from '../policy.js';
 import { assertTransition, delinquencyStatus } from '../rules.js';
@@ -67,7 +66,6 @@ export const recordRepayment = defineCommand({
       recordedAt: now,
     });
     const principalRepaid = allocation.reduce((s, x) => s.plus(x.principal), new Decimal(0));
-    await bump(tx, loan.applicationId, { outstanding: principalRepaid.neg().toFixed(2) });
     const outstanding = outstandingPrincipal(schedule).toFixed(2);
     const repaid = schedule.every(isSettled);
     const dpd = repaid ? 0 : daysPastDue(schedule, today);
@@ -115,6 +113,7 @@ export const recordRepayment = defineCommand({
       targetId: loan.id,
       borrowerId: loan.borrowerId,
       detail: { repaymentId: repayment.id, amount: a.amount, paidOn, allocation, outstanding: repaid ? '0.00' : outstanding, repaid },
+      metrics: { applicationId: loan.applicationId, deltas: { outstanding: principalRepaid.neg().toFixed(2) } },
     });
     record(changes);
     return repayment;

@@ -7,7 +7,6 @@ import { badInput, conflict } from '../../../errors.js';
 import { parse, text, uuid } from '../../../validation.js';
 import { insertNotices } from '../../credit/api.js';
 import { findInstitution } from '../../institutions/api.js';
-import { bump } from '../../metrics/api.js';
 import { applyOverrides, REASON_CODES, type Override } from '../../underwriting/api.js';
 import * as decisions from '../decisionStore.js';
 import { assessForReview, reviewRow } from './reviewApplication.js';
@@ -43,7 +42,11 @@ export const resolveHumanReview = defineCommand({
     const hr = humanReviewPolicy.authorize(actor, 'resolve', await decisions.lockHumanReview(tx, a.id));
     if (hr.status !== 'OPEN') throw conflict(`The human review is already ${hr.status}`, { currentState: hr.status });
     const app = (await store.lockApplication(tx, hr.applicationId))!;
-    let outcome: { status: string; reviewId?: string; overrides: Override[] } = { status: app.status, overrides: [] };
+    let outcome: { status: string; reviewId?: string; overrides: Override[]; approved: boolean } = {
+      status: app.status,
+      overrides: [],
+      approved: false,
+    };
     if (a.outcome === 'UPHOLD') {
       if (a.overrides?.length) throw badInput('overrides: only an OVERTURN sets reasons aside', { field: 'overrides' });
     } else {
@@ -80,6 +83,8 @@ export const resolveHumanReview = defineCommand({
         overrides: outcome.overrides.map((o) => o.code),
         status: outcome.status,
       },
+      // an overturn that completes both approvals counts as the application's approval
+      metrics: { applicationId: app.id, deltas: { approvals: outcome.approved ? 1 : 0 } },
     });
     return resolved;
   },
@@ -109,8 +114,7 @@ async function overturn(
     humanReviewId: hr.id,
   });
   await store.updateApplication(tx, app.id, { status, decidedAt: now, updatedAt: now });
-  if (status === 'APPROVED') await bump(tx, app.id, { approvals: 1 });
-  return { status, reviewId: review.id, overrides };
+  return { status, reviewId: review.id, overrides, approved: status === 'APPROVED' };
 }
 
 function noticeMessage(

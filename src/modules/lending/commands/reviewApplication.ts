@@ -5,7 +5,6 @@ import type { Tx } from '../../../db/client.js';
 import { defineCommand } from '../../../command.js';
 import { badInput, conflict } from '../../../errors.js';
 import { parse, text, uuid } from '../../../validation.js';
-import { bump } from '../../metrics/api.js';
 import { assess, type Assessment, type LoanRequest } from '../../underwriting/api.js';
 import { applicationPolicy, otherReview, ownReview, reviewPurpose } from '../policy.js';
 import { assertTransition } from '../rules.js';
@@ -48,8 +47,6 @@ export const reviewApplication = defineCommand({
     const other = otherReview(actor, reviews);
     const status = a.decision === 'DECLINE' ? 'DECLINED' : other?.decision === 'APPROVE' ? 'APPROVED' : 'SUBMITTED';
     const updated = status === app.status ? app : await store.updateApplication(tx, app.id, { status, decidedAt: now, updatedAt: now });
-    if (status === 'APPROVED') await bump(tx, app.id, { approvals: 1 });
-    if (status === 'DECLINED') await bump(tx, app.id, { declines: 1 });
     record({
       action: 'application.reviewed',
       targetType: 'application',
@@ -63,6 +60,7 @@ export const reviewApplication = defineCommand({
         parameterVersion: decision.parameterVersion,
         status,
       },
+      metrics: { applicationId: app.id, deltas: { approvals: status === 'APPROVED' ? 1 : 0, declines: status === 'DECLINED' ? 1 : 0 } },
     });
     return updated;
   },

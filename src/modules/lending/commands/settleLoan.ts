@@ -6,7 +6,6 @@ import { businessDate } from '../../../time.js';
 import { isoDate, parse, positiveAmount, uuid } from '../../../validation.js';
 import { addSpecialTransaction } from '../../credit/api.js';
 import { postPremiumRefund } from '../../ledger/api.js';
-import { bump } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import { furnishLoan, furnishPolicy } from '../furnish.js';
 import { loanPolicy } from '../policy.js';
@@ -75,7 +74,6 @@ export const settleLoan = defineCommand({
       settledEarlyOn: settledOn,
       updatedAt: now,
     });
-    await bump(tx, loan.applicationId, { outstanding: new Decimal(q.principalOutstanding).neg().toFixed(2) });
     // a proposed extension of a loan now closed can never be agreed
     await declineOpenExtensions(tx, loan.id, now);
 
@@ -101,10 +99,6 @@ export const settleLoan = defineCommand({
       subsidyAmount: minus(policy.subsidyAmount, r.subsidyRefund),
       subsidyPaid: minus(policy.subsidyPaid, money.subsidyReturned),
       updatedAt: now,
-    });
-    await bump(tx, loan.applicationId, {
-      premiums: new Decimal(r.refund).neg().toFixed(2),
-      subsidy: new Decimal(r.subsidyRefund).neg().toFixed(2),
     });
 
     const settlement = await insertSettlement(tx, {
@@ -149,6 +143,10 @@ export const settleLoan = defineCommand({
           reserveReleased: money.reserveReleased,
           yearsCancelled: cancelled.map((c) => c.year),
         },
+        metrics: {
+          applicationId: loan.applicationId,
+          deltas: { premiums: new Decimal(r.refund).neg().toFixed(2), subsidy: new Decimal(r.subsidyRefund).neg().toFixed(2) },
+        },
       },
       {
         action: 'loan.settled',
@@ -156,6 +154,7 @@ export const settleLoan = defineCommand({
         targetId: loan.id,
         borrowerId: loan.borrowerId,
         detail: { repaymentId: repayment.id, settledOn, ...view },
+        metrics: { applicationId: loan.applicationId, deltas: { outstanding: new Decimal(q.principalOutstanding).neg().toFixed(2) } },
       },
     ]);
     return { ...settlement, loan: closed };

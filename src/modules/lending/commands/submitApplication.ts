@@ -5,7 +5,6 @@ import type { AuditEvent } from '../../audit/api.js';
 import { activeConsent, insertConsent } from '../../consent/api.js';
 import { linkCustomer, NO_CONSENT } from '../../credit/api.js';
 import { findInstitution } from '../../institutions/api.js';
-import { bump } from '../../metrics/api.js';
 import { loanRequestSchema } from '../../underwriting/api.js';
 import { applicantOf, applicationPolicy, isBank, isInsurer, reviewConsents, reviewPurpose, submitsForThemself } from '../policy.js';
 import * as store from '../store.js';
@@ -74,13 +73,14 @@ export const submitApplication = defineCommand({
       submittedAt: now,
       updatedAt: now,
     });
-    await bump(tx, app.id, { applications: 1, new_applicants: (await store.isFirstApplication(tx, borrowerId, app.id)) ? 1 : 0 });
+    const firstApplication = await store.isFirstApplication(tx, borrowerId, app.id);
     changes.push({
       action: 'application.submitted',
       targetType: 'application',
       targetId: app.id,
       borrowerId,
       detail: { bankId: bank.id, insurerId: insurer.id, amount: i.amount, termYears: i.termYears },
+      metrics: { applicationId: app.id, deltas: { applications: 1, new_applicants: firstApplication ? 1 : 0 } },
     });
     record(changes);
     return app;

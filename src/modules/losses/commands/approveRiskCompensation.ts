@@ -53,7 +53,7 @@ export const approveRiskCompensation = defineCommand({
       compensationApprovedBy: actor.userId,
       updatedAt: now,
     });
-    const updated = await payCompensation(tx, ctx, approved, loan.loanNumber);
+    const { claim: updated, metrics } = await payCompensation(tx, ctx, approved, loan.loanNumber);
     if (isRecordOpen(updated, 'insurer')) {
       const policy = (await lockPolicy(tx, claim.policyId))!;
       await reportOwed(tx, ctx, updated, { loan, policy }, ['insurer'], businessDate(now));
@@ -64,6 +64,7 @@ export const approveRiskCompensation = defineCommand({
       targetId: claim.id,
       // the government's own act: recorded without the borrower's identity
       detail: { netLoss, owed, paid, shortfall, courtCaseRef: court.courtCaseRef, parameterVersion: claim.parameterVersion },
+      metrics: metrics ?? undefined,
     });
     return updated;
   },

@@ -6,7 +6,6 @@ import { businessDate } from '../../../time.js';
 import { parse, uuid } from '../../../validation.js';
 import { institutionAccount, post } from '../../ledger/api.js';
 import { assertTransition, lockLoan, lockPolicy, updateLoan, updatePolicy } from '../../lending/api.js';
-import { bump } from '../../metrics/api.js';
 import { claimPolicy } from '../policy.js';
 import { reportOwed, SIDES } from '../record.js';
 import * as store from '../store.js';
@@ -38,11 +37,6 @@ export const payClaim = defineCommand({
       ],
     });
     const paid = await store.updateClaim(tx, claim.id, { status: 'PAID', paidAt: now, paidBy: actor.userId, updatedAt: now });
-    // the claim settles the bank's loan: it leaves the outstanding book
-    await bump(tx, loan.applicationId, {
-      claims_paid: claim.insurerAmount,
-      outstanding: new Decimal(loan.outstandingPrincipal).neg().toFixed(2),
-    });
     await updateLoan(tx, loan.id, { status: 'CLAIMED', updatedAt: now });
     await updatePolicy(tx, policy.id, { status: 'CLAIMED', updatedAt: now });
     // the borrower now owes the bank its share (the loan's record) and the insurer what it paid (the policy's record)
@@ -53,6 +47,11 @@ export const payClaim = defineCommand({
       targetId: claim.id,
       borrowerId: loan.borrowerId,
       detail: { paidToBank: claim.insurerAmount, bankBears: claim.bankAmount },
+      // the claim settles the bank's loan: it leaves the outstanding book
+      metrics: {
+        applicationId: loan.applicationId,
+        deltas: { claims_paid: claim.insurerAmount, outstanding: new Decimal(loan.outstandingPrincipal).neg().toFixed(2) },
+      },
     });
     return paid;
   },

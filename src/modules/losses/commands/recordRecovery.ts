@@ -6,7 +6,6 @@ import { businessDate } from '../../../time.js';
 import { isoDate, parse, positiveAmount, uuid } from '../../../validation.js';
 import { BORROWERS, FUND, institutionAccount, post } from '../../ledger/api.js';
 import { loanById, lockLoan, lockPolicy } from '../../lending/api.js';
-import { bump } from '../../metrics/api.js';
 import { lossLoanPolicy } from '../policy.js';
 import { isRecordOpen, reportOwed, SIDES } from '../record.js';
 import { lossBorne, recoveryShares } from '../rules.js';
@@ -86,7 +85,6 @@ export const recordRecovery = defineCommand({
       recoveredFund: new Decimal(claim.recoveredFund).plus(shares.fund).toFixed(2),
       updatedAt: now,
     });
-    await bump(tx, loan.applicationId, { recoveries: a.amount, recovered_insurer: shares.insurer });
     const open = SIDES.filter((side) => isRecordOpen(claim, side));
     await reportOwed(tx, ctx, updated, { loan: locked, policy }, open, recoveredOn);
     record({
@@ -95,6 +93,7 @@ export const recordRecovery = defineCommand({
       targetId: loan.id,
       borrowerId: loan.borrowerId,
       detail: { amount: a.amount, ...shares },
+      metrics: { applicationId: loan.applicationId, deltas: { recoveries: a.amount, recovered_insurer: shares.insurer } },
     });
     return recovery;
   },
