@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { Lifecycle } from './lifecycle.js';
 import { createStreamHandler } from './sse.js';
 import type { RateDecision } from './rate-limit.js';
+import { readBody } from './body.js';
 
 const MAX_BODY = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -13,20 +14,6 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const RETRY_AFTER_S = '5';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
-
-/** The body as text, or null when it exceeds MAX_BODY (the rest is drained, not kept). */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -47,7 +34,7 @@ export async function handleGraphQL(
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   let body: unknown;
   if (req.method === 'POST') {
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY);
     if (raw === null) return void sendJson(res, 413, errorBody('Request body too large', 'BAD_REQUEST'));
     const [mediaType, ...params] = (headers.get('content-type') ?? '')
       .toLowerCase()

@@ -9,6 +9,7 @@ import { makeFormatError, MAX_TOKENS, validationRules } from '../graphql/apollo.
 import type { StreamContext } from '../graphql/subscriptions.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { RateDecision } from './rate-limit.js';
+import { readBody } from './body.js';
 
 /**
  * GraphQL subscriptions over Server-Sent Events (the GraphQL-over-SSE protocol, graphql-sse) at
@@ -41,19 +42,6 @@ const { getOperationAST, parse, specifiedRules, subscribe, validate } = createRe
 const MAX_BODY = 64 * 1024;
 /** How often an open stream checks its token again. */
 export const REAUTH_MS = 60_000;
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 const errorBody = (message: string, code: string) => JSON.stringify({ errors: [{ message, extensions: { code } }] });
 
@@ -162,7 +150,7 @@ export function createStreamHandler({ app, lifecycle, rateLimit, reauthMs = REAU
     }
     let body: string | null = null;
     if (req.method === 'POST') {
-      body = await readBody(req);
+      body = await readBody(req, MAX_BODY);
       if (body === null) {
         sendJson(res, 413, errorBody('Request body too large', 'BAD_REQUEST'));
         return base;

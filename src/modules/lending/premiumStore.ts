@@ -1,11 +1,24 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { rows, type Executor } from '../../db/client.js';
 import { policyPremiums } from '../../db/schema/index.js';
+import type { PremiumYear } from '../underwriting/pricing.js';
 
 export type PremiumYearRow = typeof policyPremiums.$inferSelect;
 
-export async function insertPremiumYears(tx: Executor, values: (typeof policyPremiums.$inferInsert)[]) {
-  if (!values.length) return [];
+/** A policy's years, SCHEDULED until charged. */
+export async function insertScheduledYears(tx: Executor, policyId: string, years: PremiumYear[]) {
+  if (!years.length) return [];
+  const values = years.map((y) => ({
+    policyId,
+    year: y.year,
+    startsOn: y.startsOn,
+    months: y.months,
+    insuredBalance: y.insuredBalance,
+    premium: y.premium,
+    subsidy: y.subsidy,
+    borrowerPremium: y.borrowerPremium,
+    status: 'SCHEDULED',
+  }));
   return tx.insert(policyPremiums).values(values).returning();
 }
 

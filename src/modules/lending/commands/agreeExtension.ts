@@ -68,21 +68,10 @@ export const agreeExtension = defineCommand({
 
     // the endorsement
     await extStore.deleteScheduledPremiumYears(tx, policy.id);
-    const added = await premiumStore.insertPremiumYears(
+    const added = await premiumStore.insertScheduledYears(
       tx,
-      plan.premiumsAfter
-        .filter((y) => !y.charged)
-        .map((y) => ({
-          policyId: policy.id,
-          year: y.year,
-          startsOn: y.startsOn,
-          months: y.months,
-          insuredBalance: y.insuredBalance,
-          premium: y.premium,
-          subsidy: y.subsidy,
-          borrowerPremium: y.borrowerPremium,
-          status: 'SCHEDULED',
-        })),
+      policy.id,
+      plan.premiumsAfter.filter((y) => !y.charged),
     );
     let charged: Deltas = {};
     if (policy.premiumPayment === 'SINGLE') {

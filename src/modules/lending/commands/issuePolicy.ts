@@ -5,7 +5,7 @@ import { parse, uuid } from '../../../validation.js';
 import { addDeltas, type Deltas } from '../../metrics/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import type { LoanRequest, Price } from '../../underwriting/api.js';
-import { financingCost, quoteSchedule, type PremiumYear } from '../../underwriting/pricing.js';
+import { financingCost, quoteSchedule } from '../../underwriting/pricing.js';
 import { furnishPolicy } from '../furnish.js';
 import { applicationPolicy, insurerReview } from '../policy.js';
 import { chargeYear } from '../premiums.js';
@@ -64,20 +64,7 @@ export const issuePolicy = defineCommand({
       issuedAt: now,
       updatedAt: now,
     });
-    const rows = await premiumStore.insertPremiumYears(
-      tx,
-      years.map((y: PremiumYear) => ({
-        policyId: issued.id,
-        year: y.year,
-        startsOn: y.startsOn,
-        months: y.months,
-        insuredBalance: y.insuredBalance,
-        premium: y.premium,
-        subsidy: y.subsidy,
-        borrowerPremium: y.borrowerPremium,
-        status: 'SCHEDULED',
-      })),
-    );
+    const rows = await premiumStore.insertScheduledYears(tx, issued.id, years);
     let policy = issued;
     let subsidyPaid = new Decimal(0);
     let reserve = new Decimal(0);
