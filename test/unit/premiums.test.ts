@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { chargeOf, yearPremium } from '../../src/modules/lending/premiums.js';
+import { chargeOf } from '../../src/modules/lending/premiums.js';
+import { yearPremium } from '../../src/modules/underwriting/pricing.js';
 import { SEED_PARAMETERS as P, rateCeiling } from '../../src/modules/parameters/rules.js';
 import { financingCost, price, quoteSchedule } from '../../src/modules/underwriting/pricing.js';
 

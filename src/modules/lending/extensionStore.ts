@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
+import { one, type Executor } from '../../db/client.js';
 import { borrowers, loanExtensions, loanInstalments, policyPremiums } from '../../db/schema/index.js';
 import type { PremiumYear } from '../underwriting/pricing.js';
 
@@ -101,4 +101,20 @@ export async function deleteScheduledPremiumYears(tx: Executor, policyId: string
 export async function borrowerCategory(db: Executor, borrowerId: string) {
   const [b] = await db.select({ category: borrowers.category }).from(borrowers).where(eq(borrowers.id, borrowerId));
   return b?.category;
+}
+
+/** Close a still-open extension proposal: the loan was settled early. */
+export async function declineOpenExtensions(tx: Executor, loanId: string, now: Date) {
+  await tx.execute(sql`update loan_extensions set status = 'DECLINED', decided_at = ${now.toISOString()}::timestamptz, decided_by = 'system:settlement',
+      decline_reason = 'the loan was settled early (提前结清)' where loan_id = ${loanId}::uuid and status = 'PROPOSED'`);
+}
+
+/** The business day the loan's extension was agreed (null if never extended). */
+export async function extensionAgreedOn(db: Executor, loanId: string) {
+  const r = await one<{ on: string | null }>(
+    db,
+    sql`select (max(decided_at) at time zone 'Asia/Shanghai')::date::text as on from loan_extensions
+        where loan_id = ${loanId}::uuid and status = 'AGREED'`,
+  );
+  return r?.on ?? null;
 }

@@ -5,7 +5,7 @@ import { postPremiumCharge } from '../ledger/api.js';
 import type { Deltas } from '../metrics/api.js';
 import { requireVersion } from '../parameters/api.js';
 import type { PremiumPayment, ProgrammeParameters } from '../parameters/rules.js';
-import { financingCost, premiumSchedule, toFen, type PremiumYear } from '../underwriting/pricing.js';
+import { financingCost, premiumSchedule, yearPremium, type PremiumYear } from '../underwriting/pricing.js';
 import { defineCommand } from '../../command.js';
 import { loanPolicy } from './policy.js';
 import * as premiumStore from './premiumStore.js';
@@ -24,20 +24,6 @@ import type { PolicyRow } from './store.js';
  */
 
 type Figures = Pick<PremiumYear, 'insuredBalance' | 'premium' | 'subsidy' | 'borrowerPremium'>;
-
-/** One year's premium on `balance` for `months`: the pricing's rule and rounding (pricing.ts premiumSchedule). */
-export function yearPremium(p: ProgrammeParameters, rate: Decimal.Value, balance: Decimal.Value, months: number): Figures {
-  const B = new Decimal(balance);
-  const share = new Decimal(months).div(12);
-  const premium = toFen(B.mul(rate).mul(share));
-  const subsidy = Decimal.min(premium, toFen(B.mul(new Decimal(p.basePremiumRate).minus(p.borrowerBasePremiumRate)).mul(share)));
-  return {
-    insuredBalance: B.toFixed(2),
-    premium: premium.toFixed(2),
-    subsidy: subsidy.toFixed(2),
-    borrowerPremium: premium.minus(subsidy).toFixed(2),
-  };
-}
 
 /**
  * What charging a scheduled year costs: its figures, or, when the loan's principal outstanding

@@ -26,22 +26,6 @@ export async function lastPaidOn(db: Executor, loanId: string) {
   return r?.paid_on ?? null;
 }
 
-/** Close a still-open extension proposal: the loan was settled early. */
-export async function declineOpenExtensions(tx: Executor, loanId: string, now: Date) {
-  await tx.execute(sql`update loan_extensions set status = 'DECLINED', decided_at = ${now.toISOString()}::timestamptz, decided_by = 'system:settlement',
-      decline_reason = 'the loan was settled early (提前结清)' where loan_id = ${loanId}::uuid and status = 'PROPOSED'`);
-}
-
-/** The business day the loan's extension was agreed (null if never extended). */
-export async function extensionAgreedOn(db: Executor, loanId: string) {
-  const r = await one<{ on: string | null }>(
-    db,
-    sql`select (max(decided_at) at time zone 'Asia/Shanghai')::date::text as on from loan_extensions
-        where loan_id = ${loanId}::uuid and status = 'AGREED'`,
-  );
-  return r?.on ?? null;
-}
-
 /** Settle one instalment: its interest due set to what it now earns, and the payment added. */
 export async function settleInstalment(
   tx: Executor,

@@ -16,6 +16,7 @@ import { rows, type Executor } from '../../db/client.js';
 import type { domainEvents } from '../../db/schema/index.js';
 import type { AccountStatus } from '../../domain.js';
 import { STATUS_WORDS } from '../credit/rules.js';
+import { KIND_NAMES } from './rules.js';
 import { requoteOpenApplications } from './requotes.js';
 
 /** What the consumer hands over: domain_events rows (the rest is read again by id, in the batch's transaction). */
@@ -77,7 +78,6 @@ interface Spec {
   detail: Record<string, unknown>;
 }
 
-const KIND_WORDS: Record<string, string> = { LOAN: '贷款', GUARANTEE: '担保', INSURANCE_POLICY: '保证保险保单', COURT_LISTING: '记录' };
 const FIELD_WORDS: Record<string, string> = { name: '名称', category: '类别', county: '所在县', sector: '行业', registeredOn: '登记日期' };
 const status = (s: unknown) => (typeof s === 'string' ? (STATUS_WORDS[s as AccountStatus] ?? s) : '未报送');
 const ym = (month: unknown) => String(month).slice(0, 7);
@@ -96,7 +96,7 @@ export function describe(f: EventFacts): Pick<Spec, 'message' | 'detail'> {
   const tail = '请复核依据原记录作出的决定。';
   const base = { recordType: record, change, source, disputeId, correctedAt: f.occurred_at };
   if (record === 'ACCOUNT') {
-    const what = `${KIND_WORDS[f.account_kind ?? ''] ?? ''}账户 ${f.account_ref}`;
+    const what = `${KIND_NAMES[f.account_kind ?? ''] ?? ''}账户 ${f.account_ref}`;
     const detail = { ...base, recordId: f.record_id, accountRef: f.account_ref, kind: f.account_kind, furnisherId: f.account_furnisher };
     if (change === 'DELETED') return { message: `${lead}其中的${what}已被删除${by}。${tail}`, detail };
     const from = (p.from ?? {}) as Side;

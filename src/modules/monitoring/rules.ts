@@ -5,6 +5,7 @@
  */
 import type { AccountStatus, ConsentPurpose, InquiryPurpose, PublicRecordKind } from '../../domain.js';
 import { STATUS_SEVERITY, STATUS_WORDS } from '../credit/rules.js';
+import { MONITORING_DEFAULTS, type ProgrammeParameters } from '../parameters/api.js';
 
 export const ALERT_SEVERITIES = ['RED', 'ORANGE', 'YELLOW'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -57,18 +58,9 @@ export function publicRecordRule(kind: string, status: string, previousStatus: s
 }
 
 /** The thresholds a parameter version sets (a version written before monitoring existed has the defaults). */
-export interface MonitoringThresholds {
-  inquiryBurstCount: number;
-  inquiryBurstDays: number;
-  newBorrowingThreshold: string;
-  consentExpiryNoticeDays: number;
-}
-export const DEFAULT_THRESHOLDS: MonitoringThresholds = {
-  inquiryBurstCount: 3,
-  inquiryBurstDays: 30,
-  newBorrowingThreshold: '100000.00',
-  consentExpiryNoticeDays: 30,
-};
+export type MonitoringThresholds = ProgrammeParameters['monitoring'];
+/** A version's document read straight from the table may predate the thresholds: the parameters' defaults then. */
+export const DEFAULT_THRESHOLDS: MonitoringThresholds = MONITORING_DEFAULTS;
 
 /** YELLOW INQUIRY_BURST: this many hard inquiries by institutions other than the watcher within the window. */
 export const isInquiryBurst = (hardInquiriesByOthers: number, t: MonitoringThresholds) => hardInquiriesByOthers >= t.inquiryBurstCount;

@@ -35,6 +35,14 @@ export const REFERENCE_COST_SOURCE =
   'component is at the upper end of its range; with the base fee and a 10% deposit it would be 8.70%. Update it ' +
   'with a new version when the benchmark changes.';
 
+/** The monitoring thresholds of the seed version, and of any version written before they existed. */
+export const MONITORING_DEFAULTS = {
+  inquiryBurstCount: 3,
+  inquiryBurstDays: 30,
+  newBorrowingThreshold: '100000.00',
+  consentExpiryNoticeDays: 30,
+};
+
 const benchmarkBand = z.object({
   /** Applies to loans with a term up to and including this many years. */
   maxTermYears: z.number().int().min(1).max(30),
@@ -82,7 +90,7 @@ export const parametersSchema = z
         /** The borrower is told this many days before a consent expires. */
         consentExpiryNoticeDays: z.number().int().min(1).max(90),
       })
-      .default({ inquiryBurstCount: 3, inquiryBurstDays: 30, newBorrowingThreshold: '100000.00', consentExpiryNoticeDays: 30 }),
+      .default(MONITORING_DEFAULTS),
     /** When premium is charged: each policy year at its start (the default), or all years up front. */
     premiumPayment: z.enum(PREMIUM_PAYMENTS).default('ANNUAL'),
     /** Aggregates built from fewer borrowers than this are suppressed. */
@@ -186,7 +194,7 @@ export const SEED_PARAMETERS: ProgrammeParameters = {
   referenceGuaranteeCostSource: REFERENCE_COST_SOURCE,
   dayCount: 'PBOC_30_360',
   premiumPayment: 'ANNUAL',
-  monitoring: { inquiryBurstCount: 3, inquiryBurstDays: 30, newBorrowingThreshold: '100000.00', consentExpiryNoticeDays: 30 },
+  monitoring: MONITORING_DEFAULTS,
   minimumCellSize: 5,
 };
 

@@ -80,6 +80,25 @@ export function annualPremiumRate(p: ProgrammeParameters, grade: Grade, termYear
   return Decimal.min(Decimal.max(raw, p.premiumRateFloor), p.premiumRateCeiling).toDecimalPlaces(6, HALF_UP);
 }
 
+/** One year's premium on `balance` for `months`, and its split (the rule above, half-up to the fen). */
+export function yearPremium(
+  p: ProgrammeParameters,
+  rate: Decimal.Value,
+  balance: Decimal.Value,
+  months: number,
+): Pick<PremiumYear, 'insuredBalance' | 'premium' | 'subsidy' | 'borrowerPremium'> {
+  const B = new Decimal(balance);
+  const share = new Decimal(months).div(12);
+  const premium = toFen(B.mul(rate).mul(share));
+  const subsidy = Decimal.min(premium, toFen(B.mul(new Decimal(p.basePremiumRate).minus(p.borrowerBasePremiumRate)).mul(share)));
+  return {
+    insuredBalance: B.toFixed(2),
+    premium: premium.toFixed(2),
+    subsidy: subsidy.toFixed(2),
+    borrowerPremium: premium.minus(subsidy).toFixed(2),
+  };
+}
+
 /**
  * The premium of each policy year of a schedule (instalments numbered from 1, one a month,
  * starting on `startsOn`).
@@ -89,25 +108,13 @@ export function premiumSchedule(
   a: { rate: Decimal.Value; principal: string; schedule: Instalment[]; startsOn: string },
 ): PremiumYear[] {
   const n = a.schedule.length;
-  const subsidyRate = new Decimal(p.basePremiumRate).minus(p.borrowerBasePremiumRate);
   const sorted = [...a.schedule].sort((x, y) => x.seq - y.seq);
   const out: PremiumYear[] = [];
   let balance = new Decimal(a.principal);
   for (let y = 1; 12 * (y - 1) < n; y++) {
     const first = 12 * (y - 1);
     const months = Math.min(12, n - first);
-    const share = new Decimal(months).div(12);
-    const premium = toFen(balance.mul(a.rate).mul(share));
-    const subsidy = Decimal.min(premium, toFen(balance.mul(subsidyRate).mul(share)));
-    out.push({
-      year: y,
-      startsOn: addMonths(a.startsOn, first),
-      months,
-      insuredBalance: balance.toFixed(2),
-      premium: premium.toFixed(2),
-      subsidy: subsidy.toFixed(2),
-      borrowerPremium: premium.minus(subsidy).toFixed(2),
-    });
+    out.push({ year: y, startsOn: addMonths(a.startsOn, first), months, ...yearPremium(p, a.rate, balance, months) });
     for (const i of sorted.slice(first, first + months)) balance = balance.minus(i.principalDue);
   }
   return out;

@@ -87,8 +87,7 @@ export const disburseLoan = defineCommand({
       tx,
       schedule.map((s) => ({ loanId: loan.id, ...s })),
     );
-    const premiumParams =
-      policy.parameterVersion === review.parameterVersion ? params : await requireVersion(ctx, policy.parameterVersion, tx);
+    const premiumParams = await requireVersion(ctx, policy.parameterVersion, tx);
     const { annualisedCost } = await rebasePremiums(tx, policy, premiumParams.document, {
       principal: amount,
       interestRate: rate,

@@ -110,8 +110,6 @@ export const proposeExtension = defineCommand({
     const prior = await extStore.extensionsOfLoan(tx, loan.id);
     const open = prior.find((e) => e.status === 'PROPOSED');
     if (open) throw conflict(`The loan already has an open extension proposal (${open.id})`, { currentState: 'PROPOSED' });
-    if (prior.some((e) => e.status === 'AGREED'))
-      throw conflict('The loan was extended already; a loan is extended once', { currentState: 'AGREED' });
     assertReplaceable(plan, loan.status);
     if (plan.reasons.length) {
       throw badInput(limitsMessage(plan.reasons), { field: 'input', reasons: plan.reasons });

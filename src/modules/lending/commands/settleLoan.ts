@@ -13,7 +13,8 @@ import { lockPremiumYears, updatePremiumYear } from '../premiumStore.js';
 import { assertTransition } from '../rules.js';
 import { refundTotals, settleInstalments } from '../settlement.js';
 import { checkSettlementDay, quoteOf } from '../settlementQuery.js';
-import { cancelScheduledYears, declineOpenExtensions, insertSettlement, settleInstalment } from '../settlementStore.js';
+import { declineOpenExtensions } from '../extensionStore.js';
+import { cancelScheduledYears, insertSettlement, settleInstalment } from '../settlementStore.js';
 import * as store from '../store.js';
 
 const settleArgs = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../../command.js';
 import type { Context } from '../../../context.js';
-import { parse } from '../../../validation.js';
+import { parse, text } from '../../../validation.js';
 import { checkUrl } from '../guard.js';
 import { webhookPolicy } from '../policy.js';
 import { EVENT_TYPES, newSecret } from '../rules.js';
@@ -9,7 +9,7 @@ import * as store from '../store.js';
 import { endpointView } from '../views.js';
 
 const registerArgs = z.object({
-  url: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
+  url: text(2000),
   eventTypes: z
     .array(z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }))
     .min(1, 'must name at least one event type')
