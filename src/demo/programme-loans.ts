@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { STATUS_CODE } from '../modules/credit/rules.js';
 import { institutionAccount, reserveAccount, BORROWERS, FUND } from '../modules/ledger/posting.js';
+import { riskReserveOf } from '../modules/ledger/funds.js';
 import { delinquencyStatus } from '../modules/lending/rules.js';
 import type { Instalment } from '../modules/lending/schedule.js';
 import { financingCost, quoteSchedule, type PremiumYear } from '../modules/underwriting/pricing.js';
@@ -217,7 +218,7 @@ function chargePremiumYear(
     ],
     refs,
   );
-  const reserve = D(y.premium).mul(run.p.riskReserveShare).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const reserve = riskReserveOf(y.premium, run.p.riskReserveShare);
   run.post(
     'RISK_RESERVE',
     on,

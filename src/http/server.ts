@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { Lifecycle } from './lifecycle.js';
 import { createStreamHandler } from './sse.js';
 import type { RateDecision } from './rate-limit.js';
-import { readBody } from './body.js';
+import { errorBody, readBody, sendJson, sendRateLimited } from './body.js';
 
 const MAX_BODY = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -14,13 +14,6 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const RETRY_AFTER_S = '5';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** GraphQL over HTTP on node:http: no framework between the socket and Apollo. Returns the request's Context, once built. */
 export async function handleGraphQL(
@@ -56,9 +49,7 @@ export async function handleGraphQL(
   let ctx = await app.contextFor(headers.get('authorization'), requestId);
   const limit = await rateLimited(app, req, ctx);
   if (limit.limited) {
-    sendJson(res, 429, errorBody(`Too many requests; retry after ${limit.retryAfterS} s`, 'RATE_LIMITED'), {
-      'retry-after': String(limit.retryAfterS),
-    });
+    sendRateLimited(res, limit.retryAfterS);
     return ctx;
   }
   const run = (c: Context) =>

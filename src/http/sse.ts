@@ -9,7 +9,7 @@ import { makeFormatError, MAX_TOKENS, validationRules } from '../graphql/apollo.
 import type { StreamContext } from '../graphql/subscriptions.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { RateDecision } from './rate-limit.js';
-import { readBody } from './body.js';
+import { errorBody, readBody, sendJson, sendRateLimited } from './body.js';
 
 /**
  * GraphQL subscriptions over Server-Sent Events (the GraphQL-over-SSE protocol, graphql-sse) at
@@ -42,13 +42,6 @@ const { getOperationAST, parse, specifiedRules, subscribe, validate } = createRe
 const MAX_BODY = 64 * 1024;
 /** How often an open stream checks its token again. */
 export const REAUTH_MS = 60_000;
-
-const errorBody = (message: string, code: string) => JSON.stringify({ errors: [{ message, extensions: { code } }] });
-
-function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(body);
-}
 
 /**
  * A refusal before execution, as the stream's one result. graphql-sse knows a result by its
@@ -143,9 +136,7 @@ export function createStreamHandler({ app, lifecycle, rateLimit, reauthMs = REAU
     }
     const limit = await rateLimit(req, base);
     if (limit.limited) {
-      sendJson(res, 429, errorBody(`Too many requests; retry after ${limit.retryAfterS} s`, 'RATE_LIMITED'), {
-        'retry-after': String(limit.retryAfterS),
-      });
+      sendRateLimited(res, limit.retryAfterS);
       return base;
     }
     let body: string | null = null;

@@ -4,6 +4,6 @@
  * deposit command, which no api.ts exports, calls losses/api.ts to settle shortfalls.
  */
 export { post, lockFund, institutionAccount, reserveAccount, FUND, BORROWERS, type FundAccount } from './posting.js';
-export { postPremiumCharge, type PremiumCharge, type PremiumPolicy } from './funds.js';
+export { postPremiumCharge, riskReserveOf, type PremiumCharge, type PremiumPolicy } from './funds.js';
 export { postPremiumRefund, type PremiumRefund } from './funds.js';
 export { fundBalances } from './service.js';

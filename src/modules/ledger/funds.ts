@@ -53,6 +53,9 @@ export interface PremiumCharge {
   subsidy: string;
 }
 
+/** The risk reserve (建议四) set aside from a premium: its share, half-up to the fen. */
+export const riskReserveOf = (premium: Decimal.Value, share: Decimal.Value) => new Decimal(premium).mul(share).toDecimalPlaces(2, HALF_UP);
+
 /**
  * The money charging one policy year moves (at issue, and at the start of each later year): the
  * borrower's part to the insurer, the subsidy from the premium-subsidy fund (what it holds now;
@@ -81,7 +84,7 @@ export async function postPremiumCharge(
     ],
   });
   const paid = await paySubsidy(tx, ctx, policy);
-  const reserve = new Decimal(charge.premium).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP);
+  const reserve = riskReserveOf(charge.premium, params.riskReserveShare);
   await post(tx, ctx, {
     kind: 'RISK_RESERVE',
     memo: `risk reserve from ${of} premium`,
@@ -147,7 +150,7 @@ export async function postPremiumRefund(
     0,
     Decimal.min(
       // fen(share × refund_y) ≤ fen(share × premium_y), what that year's charge set aside: never another policy's
-      r.years.reduce((t, y) => t.plus(new Decimal(y).mul(params.riskReserveShare).toDecimalPlaces(2, HALF_UP)), new Decimal(0)),
+      r.years.reduce((t, y) => t.plus(riskReserveOf(y, params.riskReserveShare)), new Decimal(0)),
       reserveRow?.balance ?? 0,
     ),
   );

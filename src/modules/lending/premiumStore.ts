@@ -67,3 +67,13 @@ export const premiumsDue = (db: Executor, asOf: string) =>
         where pp.status = 'SCHEDULED' and (l.status <> 'ACTIVE' or pp.starts_on <= ${asOf}::date)
         order by pp.policy_id, pp.year`,
   );
+
+/** The policy years not charged yet are never charged: the loan ended before they started. */
+export async function cancelScheduledYears(tx: Executor, policyId: string) {
+  return tx
+    .update(policyPremiums)
+    .set({ status: 'CANCELLED' })
+    .where(and(eq(policyPremiums.policyId, policyId), eq(policyPremiums.status, 'SCHEDULED')))
+    .returning({ year: policyPremiums.year })
+    .then((ys) => ys.sort((x, y) => x.year - y.year));
+}

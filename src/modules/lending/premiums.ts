@@ -184,8 +184,7 @@ const cancelPremiumYears = defineCommand({
     const loan = (await store.lockLoan(tx, a.loanId))!;
     const policy = (await store.lockPolicy(tx, a.policyId))!;
     if (loan.status === 'ACTIVE') return 0;
-    const years = (await premiumStore.lockPremiumYears(tx, policy.id)).filter((y) => y.status === 'SCHEDULED');
-    for (const y of years) await premiumStore.updatePremiumYear(tx, policy.id, y.year, { status: 'CANCELLED' });
+    const years = await premiumStore.cancelScheduledYears(tx, policy.id);
     if (years.length) {
       record({
         action: 'policy.premium_cancelled',

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { one, type Executor } from '../../db/client.js';
-import { loanInstalments, loanSettlements, policyPremiums, repayments } from '../../db/schema/index.js';
+import { loanInstalments, loanSettlements, repayments } from '../../db/schema/index.js';
 
 export type SettlementRow = typeof loanSettlements.$inferSelect;
 
@@ -41,13 +41,4 @@ export async function settleInstalment(
       interestPaid: sql`${loanInstalments.interestPaid} + ${s.interest}::numeric`,
     })
     .where(and(eq(loanInstalments.loanId, loanId), eq(loanInstalments.seq, seq)));
-}
-
-/** The policy years not charged yet are never charged: the loan ended before they started. */
-export async function cancelScheduledYears(tx: Executor, policyId: string) {
-  return tx
-    .update(policyPremiums)
-    .set({ status: 'CANCELLED' })
-    .where(and(eq(policyPremiums.policyId, policyId), eq(policyPremiums.status, 'SCHEDULED')))
-    .returning({ year: policyPremiums.year });
 }

@@ -18,6 +18,7 @@ import type { AccountStatus } from '../../domain.js';
 import { STATUS_WORDS } from '../credit/rules.js';
 import { KIND_NAMES } from './rules.js';
 import { requoteOpenApplications } from './requotes.js';
+import { uuidList } from './store.js';
 
 /** What the consumer hands over: domain_events rows (the rest is read again by id, in the batch's transaction). */
 export type CorrectionEvent = Pick<typeof domainEvents.$inferSelect, 'id' | 'type'>;
@@ -128,12 +129,6 @@ export function describe(f: EventFacts): Pick<Spec, 'message' | 'detail'> {
   };
 }
 
-const idList = (ids: readonly string[]) =>
-  sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-
 async function eventFacts(tx: Executor, ids: readonly string[]): Promise<EventFacts[]> {
   return rows<EventFacts>(
     tx,
@@ -144,7 +139,7 @@ async function eventFacts(tx: Executor, ids: readonly string[]): Promise<EventFa
         from domain_events e
         left join credit_accounts a on e.type like 'credit.account.%' and a.id::text = e.aggregate_id
         left join public_records p on e.type like 'public_record.%' and p.id::text = e.aggregate_id
-        where e.id in (${idList(ids)}) and e.borrower_id is not null
+        where e.id in (${uuidList(ids)}) and e.borrower_id is not null
         order by e.seq`,
   );
 }

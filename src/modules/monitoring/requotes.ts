@@ -19,6 +19,7 @@ import { programmeFacts } from '../lending/api.js';
 import { parametersInForce } from '../parameters/api.js';
 import type { Grade } from '../parameters/rules.js';
 import { decide, type Assessment, type LoanRequest, type Price } from '../underwriting/api.js';
+import { uuidList } from './store.js';
 
 /** The audit action of the platform's own read of the file for a re-quote. */
 export const REQUOTE_READ = 'credit.profile.read_for_requote';
@@ -37,12 +38,6 @@ interface OpenReview {
   repayment_method: LoanRequest['repaymentMethod'];
 }
 
-const idList = (ids: readonly string[]) =>
-  sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-
 /** Each current review of an open application, reviewed before the cause, not yet re-quoted for it: one statement for the batch. */
 function openReviews(tx: Executor, causeEventIds: readonly string[]) {
   return rows<OpenReview>(
@@ -52,7 +47,7 @@ function openReviews(tx: Executor, causeEventIds: readonly string[]) {
         from domain_events e
         join applications a on a.borrower_id = e.borrower_id and a.status in ('SUBMITTED', 'APPROVED')
         join application_reviews r on r.application_id = a.id and r.superseded_at is null and r.reviewed_at < e.occurred_at
-        where e.id in (${idList(causeEventIds)})
+        where e.id in (${uuidList(causeEventIds)})
           and not exists (select 1 from policies p where p.application_id = a.id)
           and not exists (select 1 from application_requotes q where q.review_id = r.id and q.cause_event_id = e.id)
         order by e.seq, a.id, r.id`,

@@ -3,6 +3,12 @@ import { rows, type Executor } from '../../db/client.js';
 import type { AlertSeverity, MonitoringBasis } from './rules.js';
 
 /** `'A', 'B'` as SQL text literals, for `in (…)`. */
+export const uuidList = (ids: readonly string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+
 export const sqlList = (xs: readonly string[]) =>
   sql.join(
     xs.map((x) => sql`${x}::text`),

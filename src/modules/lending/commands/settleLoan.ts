@@ -9,12 +9,12 @@ import { postPremiumRefund } from '../../ledger/api.js';
 import { requireVersion } from '../../parameters/api.js';
 import { furnishLoan, furnishPolicy } from '../furnish.js';
 import { loanPolicy } from '../policy.js';
-import { lockPremiumYears, updatePremiumYear } from '../premiumStore.js';
+import { cancelScheduledYears, lockPremiumYears, updatePremiumYear } from '../premiumStore.js';
 import { assertTransition } from '../rules.js';
 import { refundTotals, settleInstalments } from '../settlement.js';
 import { checkSettlementDay, quoteOf } from '../settlementQuery.js';
 import { declineOpenExtensions } from '../extensionStore.js';
-import { cancelScheduledYears, insertSettlement, settleInstalment } from '../settlementStore.js';
+import { insertSettlement, settleInstalment } from '../settlementStore.js';
 import * as store from '../store.js';
 
 const settleArgs = z.object({
