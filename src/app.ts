@@ -20,6 +20,8 @@ export type { Clock } from './context.js';
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** Lag-tolerant reads (READ_DATABASE_URL); defaults to `db`. */
+  readDb?: Database;
   /** Injected so tests can stand at a retention boundary or a due date. */
   clock?: Clock;
   log?: Logger;
@@ -28,6 +30,8 @@ export interface AppDeps {
 export interface App {
   config: Config;
   db: Database;
+  /** Lag-tolerant reads: the read replica's pool, or `db` itself (Context.readDb). */
+  readDb: Database;
   log: Logger;
   apollo: ApolloServer<Context>;
   /** The executable schema (shield applied), also served over SSE at /graphql/stream. */
@@ -50,6 +54,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps;
+  const readDb = deps.readDb ?? db;
   const log = deps.log ?? createLogger(config);
   const clock = deps.clock ?? (() => new Date());
   const verify = createTokenVerifier(config.jwt);
@@ -84,6 +89,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     config,
     db,
+    readDb,
     log,
     apollo,
     schema,
@@ -96,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         actor,
         authError,
         db,
+        readDb,
         config,
         now: clock(),
         requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
@@ -107,6 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         actor: { userId: `system:${job}`, role: 'ADMIN' },
         authError: null,
         db,
+        readDb,
         config,
         now: clock(),
         requestId: `${job}-${randomUUID()}`,

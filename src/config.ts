@@ -22,7 +22,16 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    DATABASE_URL: z.string().url().optional(),
+    /** PostgreSQL; a comma-separated host list finds the primary (`?target_session_attrs=read-write`, see databaseUrlProblem). */
+    DATABASE_URL: z
+      .string()
+      .refine((u) => !databaseUrlProblem(u), { error: (i) => databaseUrlProblem(String(i.input)) ?? 'invalid' })
+      .optional(),
+    /** Optional: a replica (or host list) for reads that tolerate replication lag; unset, they go to DATABASE_URL. */
+    READ_DATABASE_URL: z
+      .string()
+      .refine((u) => !databaseUrlProblem(u), { error: (i) => databaseUrlProblem(String(i.input)) ?? 'invalid' })
+      .optional(),
     DATA_DIR: z.string().default('./data'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
@@ -62,6 +71,9 @@ const schema = z
     WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((env, ctx) => {
+    if (env.READ_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['READ_DATABASE_URL'], message: 'needs DATABASE_URL (the primary) too' });
+    }
     if (!!env.DASHBOARD_OIDC_ISSUER !== !!env.DASHBOARD_OIDC_CLIENT_ID) {
       ctx.addIssue({ code: 'custom', message: 'DASHBOARD_OIDC_ISSUER and DASHBOARD_OIDC_CLIENT_ID go together' });
     }
@@ -102,6 +114,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** Reads that tolerate replica lag (metrics, parameters, institution lists); undefined: they use databaseUrl. */
+  readDatabaseUrl?: string;
   dataDir: string;
   dbPoolSize: number;
   jwt: JwtConfig;
@@ -156,6 +170,57 @@ export function loadTracingConfig(source: Record<string, string | undefined> = p
 
 export class ConfigError extends Error {}
 
+export interface DatabaseUrlParts {
+  /** Every host in the order given: a pool tries them in turn for one that matches `targetSessionAttrs`. */
+  hosts: { host: string; port: number }[];
+  /** The URL with only the first host and without target_session_attrs (user, password, database, sslmode and the rest kept). */
+  singleHostUrl: string;
+  targetSessionAttrs?: 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+}
+
+const SESSION_ATTRS = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const;
+
+/**
+ * A libpq-style PostgreSQL URL, one host or several:
+ * `postgres://user@10.0.0.1:5432,10.0.0.2:5432/db?target_session_attrs=read-write`.
+ * WHATWG `new URL` (and zod's .url()) refuse the host list, so it is split here. IPv6 literals are not supported.
+ */
+export function parseDatabaseUrl(url: string): DatabaseUrlParts {
+  const m = /^(postgres(?:ql)?):\/\/(?:([^@/?#]*)@)?([^/?#]*)(.*)$/.exec(url);
+  if (!m) throw new Error('must be a postgres:// or postgresql:// URL');
+  const [, scheme, userinfo, hostList, tail] = m;
+  if (!hostList) throw new Error('names no host');
+  const hosts = hostList.split(',').map((h) => {
+    const hm = /^([^:,[\]]+)(?::(\d{1,5}))?$/.exec(h);
+    if (!hm) throw new Error(`has an invalid host "${h}"`);
+    const port = hm[2] ? Number(hm[2]) : 5432;
+    if (port < 1 || port > 65535) throw new Error(`has an invalid port in "${h}"`);
+    return { host: hm[1], port };
+  });
+  let parsed: URL;
+  try {
+    parsed = new URL(`${scheme}://${userinfo !== undefined ? `${userinfo}@` : ''}${hosts[0].host}:${hosts[0].port}${tail}`);
+  } catch {
+    throw new Error('is not a valid URL');
+  }
+  const tsa = parsed.searchParams.get('target_session_attrs') ?? undefined;
+  if (tsa !== undefined && !(SESSION_ATTRS as readonly string[]).includes(tsa)) {
+    throw new Error(`target_session_attrs must be one of ${SESSION_ATTRS.join(', ')}`);
+  }
+  parsed.searchParams.delete('target_session_attrs');
+  return { hosts, singleHostUrl: parsed.toString(), targetSessionAttrs: tsa as DatabaseUrlParts['targetSessionAttrs'] };
+}
+
+/** Why a database URL is refused, or null when it is fine. */
+export function databaseUrlProblem(url: string): string | null {
+  try {
+    parseDatabaseUrl(url);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
@@ -178,6 +243,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    readDatabaseUrl: e.READ_DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolSize: e.DB_POOL_SIZE,
     jwt,

@@ -15,6 +15,13 @@ export interface Context {
   /** Set when a token was presented but could not be verified (an AppError), or verifying it failed on our side. */
   readonly authError: Error | null;
   readonly db: Database;
+  /**
+   * Reads that tolerate replication lag (seconds at most): programme metrics, parameters,
+   * institution lists. The read replica when READ_DATABASE_URL is set, else the same as `db`.
+   * Never for a consent check, a profile read (it writes its inquiry) or anything in a money
+   * transaction: those use `db`, the primary.
+   */
+  readonly readDb: Database;
   readonly config: Config;
   /** The request's clock reading: every rule and timestamp in this request uses it. */
   readonly now: Date;

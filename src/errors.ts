@@ -62,9 +62,15 @@ export const PgCode = {
   deadlockDetected: '40P01',
 } as const;
 
-/** SQLSTATE classes and driver/socket codes that mean the connection, not the request, failed. */
-const CONNECTION_SQLSTATES = /^(08...|57P01|57P02|57P03|53300)$/;
+/**
+ * SQLSTATE classes and driver/socket codes that mean the connection, not the request, failed.
+ * 25006 (read_only_sql_transaction): the session's server is, or has just become, a standby (a
+ * failover demoted it); nothing was written, so the request is as safe to retry as a refused one.
+ */
+const CONNECTION_SQLSTATES = /^(08...|57P01|57P02|57P03|53300|25006)$/;
 const CONNECTION_CODES = new Set([
+  // src/db/client.ts: no host of a multi-host URL is a primary now (a failover in progress)
+  'NO_PRIMARY',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',

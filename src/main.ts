@@ -3,7 +3,7 @@ import { shutdownTracing } from './observability/tracing.js';
 import { createApp } from './app.js';
 import { ifElected } from './db/locks.js';
 import { loadConfigOrExit } from './config.js';
-import { openConfiguredDatabase } from './db/open.js';
+import { openConfiguredDatabase, openReadDatabase } from './db/open.js';
 import { hasData, loadDemoData } from './demo/load.js';
 import { demoLogins } from './demo/tokens.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -33,7 +33,8 @@ if (config.demo.mode === 'auto' && !(await hasData(db))) {
   log.info({ ...s, sample: undefined, ms: Date.now() - t }, 'demo data loaded');
 }
 
-const app = await createApp({ config, db, log });
+const readDb = await openReadDatabase(config, db);
+const app = await createApp({ config, db, readDb, log });
 const stopAgeing = config.ageingIntervalMinutes > 0 ? scheduleAgeing(app, config.ageingIntervalMinutes) : () => {};
 // the domain-event consumers (alerts, notices), on the replica that wins each tick
 const stopEvents = config.eventIntervalSeconds > 0 ? scheduleEventProcessing(app, config.eventIntervalSeconds) : () => {};
@@ -93,6 +94,7 @@ async function shutdown(signal: string) {
   await stopWebhooks();
   clearInterval(pruneRateLimits);
   await app.stop();
+  if (readDb !== db) await readDb.close();
   await db.close();
   await shutdownTracing();
   process.exit(0);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connectionOptions, connectionUrl } from './client.js';
 
 /**
  * Work that one replica at a time may do (migrations, scheduled jobs), serialised by a
@@ -9,9 +10,20 @@ export function lockKey(name: string): bigint {
   return createHash('sha256').update(`credit-share:${name}`).digest().readBigInt64BE(0);
 }
 
+/**
+ * A session of its own on the primary, found as the pool finds it (a multi-host URL: the host
+ * that is not in recovery; none: it fails at once). After a failover the lock is gone with the
+ * old primary's sessions, and so is the work that held it: its statements fail with it.
+ */
 async function lockConnection(url: string) {
   const { default: postgres } = await import('postgres');
-  return postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'credit-share-lock' } });
+  return postgres(connectionUrl(url), {
+    ...(await connectionOptions(url)),
+    max: 1,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'credit-share-lock' },
+  });
 }
 
 /** Wait for the lock, then run `work` (N replicas starting at once migrate one after another). */

@@ -11,3 +11,13 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   await migrateDatabase(db, config.databaseUrl);
   return db;
 }
+
+/**
+ * The pool for reads that tolerate replication lag (READ_DATABASE_URL: programme metrics,
+ * parameters, institution lists), or `primary` itself when none is configured. Never migrated:
+ * a replica follows the primary's schema.
+ */
+export async function openReadDatabase(config: Config, primary: Database): Promise<Database> {
+  if (!config.readDatabaseUrl) return primary;
+  return openDatabase({ url: config.readDatabaseUrl, poolSize: config.dbPoolSize, applicationName: 'credit-share-read' });
+}
