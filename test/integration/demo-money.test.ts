@@ -8,6 +8,7 @@ import type { DayCount, PremiumPayment, ProgrammeParameters } from '../../src/mo
 import { parameterVersion } from '../../src/modules/parameters/service.js';
 import { financingCost, premiumSchedule } from '../../src/modules/underwriting/pricing.js';
 import { ok, useTestApp, type TestApp } from '../helpers/app.js';
+import { expectKeptArrears } from '../helpers/cube.js';
 
 /**
  * The demo keeps the programme's promises (issue 11, items 5 and 6) under the money rules of
@@ -185,6 +186,13 @@ describe('the demo’s money (issue 11)', () => {
     expect(f.premiumSubsidyFund).toBe(balance.toFixed(2));
     // the budget story: what the fund still holds pays every policy year still to come
     expect(balance.gte(sumOf('SCHEDULED'))).toBe(true);
+  });
+
+  it('what the funds owe is kept from the bulk load on: fundBalances reads it, and it equals the scan of every policy and claim', async () => {
+    const kept = await expectKeptArrears(t.tdb);
+    expect(kept.subsidy).toBe('0.00');
+    const f = ok(await t.gql(gov, `{ fundBalances { subsidyOwed compensationShortfall } }`)).fundBalances;
+    expect(f).toEqual({ subsidyOwed: kept.subsidy, compensationShortfall: kept.shortfall });
   });
 
   it('5M + 5M leverage exactly 300M of credit (30×), at about 40% below a guarantee-company loan’s cost', async () => {

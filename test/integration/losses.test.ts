@@ -19,7 +19,7 @@ import {
   type BorrowerHandle,
   type Inst,
 } from '../factories.js';
-import { cubeSnapshot, replayedFromEvents } from '../helpers/cube.js';
+import { cubeSnapshot, expectKeptArrears, replayedFromEvents } from '../helpers/cube.js';
 import { codeOf, ok, useTestApp, type TestApp } from '../helpers/app.js';
 import { steps } from '../helpers/steps.js';
 
@@ -49,7 +49,10 @@ beforeAll(async () => {
   admin = await adminToken(t);
   b = await borrower(t, bank, { registeredOn: '2025-03-01' });
 });
-afterEach(async () => expectBalancedLedger(t));
+afterEach(async () => {
+  await expectBalancedLedger(t);
+  await expectKeptArrears(t.tdb);
+});
 
 /**
  * The story of one programme loan, from premium to recovery: each step is what one test used

@@ -20,6 +20,7 @@ import {
   type Inst,
 } from '../factories.js';
 import { codeOf, ok, testConfig, useTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
+import { expectKeptArrears } from '../helpers/cube.js';
 import { dbMode } from '../helpers/db.js';
 import { failingBeforeCommit } from '../helpers/failing-db.js';
 
@@ -42,7 +43,11 @@ beforeAll(async () => {
   b = await borrower(t, bank, { registeredOn: '2025-03-01' });
   deals = await defaultedDeals(t, b, bank, insurer, 16);
 }, 120_000);
-afterEach(async () => expectBalancedLedger(t));
+afterEach(async () => {
+  await expectBalancedLedger(t);
+  // what the funds owe, kept by the concurrent approvals' transactions, equals the scan
+  await expectKeptArrears(t.tdb);
+});
 
 const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(t.tdb.db.orm, q))[0].n;
 

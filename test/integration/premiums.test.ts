@@ -17,7 +17,7 @@ import {
   SUBMIT,
   type Inst,
 } from '../factories.js';
-import { expectCubeConsistent } from '../helpers/cube.js';
+import { expectCubeConsistent, expectKeptArrears } from '../helpers/cube.js';
 import { ok, useTestApp, type TestApp } from '../helpers/app.js';
 import { steps } from '../helpers/steps.js';
 
@@ -52,7 +52,10 @@ beforeAll(async () => {
   [bank, insurer, gov] = await Promise.all([institution(t, 'BANK'), institution(t, 'INSURER'), institution(t, 'GOVERNMENT')]);
   admin = await adminToken(t);
 });
-afterEach(async () => expectBalancedLedger(t));
+afterEach(async () => {
+  await expectBalancedLedger(t);
+  await expectKeptArrears(t.tdb);
+});
 
 const policyOf = async (id: string) => ok(await t.gql(insurer.token, POLICY, { id })).policy;
 const balances = async () => ok(await t.gql(gov.token, BALANCES)).fundBalances;

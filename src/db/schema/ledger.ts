@@ -9,6 +9,10 @@ import { institutions } from './institutions.js';
  * updated or deleted (triggers refuse it): a mistake is undone by a reversing transaction.
  * `balance` is the running sum of an account's entries, kept in the same transaction, and a
  * fund or reserve can never go below zero (CHECK).
+ *
+ * A fund's `owed` is what it still owes (premium-subsidy fund: Σ policies' subsidy_amount −
+ * subsidy_paid; risk-compensation fund: Σ claims' compensation_shortfall), kept by triggers on
+ * those two tables in the same transaction as the change (migration 0012): read without a scan.
  */
 export const ledgerAccounts = pgTable(
   'ledger_accounts',
@@ -18,11 +22,14 @@ export const ledgerAccounts = pgTable(
     institutionId: text('institution_id').references(() => institutions.id),
     name: text('name').notNull(),
     balance: money('balance').notNull().default('0'),
+    /** What a fund still owes (subsidies not yet paid, compensation cut short); 0 on other accounts. */
+    owed: money('owed').notNull().default('0'),
     createdAt: tstz('created_at').notNull(),
   },
   (t) => [
     check('ledger_accounts_kind_check', sql`${t.kind} in ('FUND', 'BUDGET', 'EXTERNAL', 'INSTITUTION', 'RESERVE')`),
     check('ledger_accounts_no_overdraft', sql`${t.kind} not in ('FUND', 'RESERVE') or ${t.balance} >= 0`),
+    check('ledger_accounts_owed_check', sql`${t.owed} >= 0 and (${t.kind} = 'FUND' or ${t.owed} = 0)`),
   ],
 );
 
@@ -46,6 +53,8 @@ export const ledgerTransactions = pgTable(
   (t) => [
     index('ledger_transactions_at_idx').on(t.at),
     index('ledger_transactions_claim_idx').on(t.claimId),
+    // the money paid into the funds (programmeMetrics): the few deposits, not every posting
+    index('ledger_transactions_kind_idx').on(t.kind, t.businessDate),
     uniqueIndex('ledger_transactions_reversed_once').on(t.reverses),
     check(
       'ledger_transactions_kind_check',

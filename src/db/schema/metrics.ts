@@ -10,6 +10,9 @@ import { bigint, integer, pgTable, primaryKey, smallint, text } from 'drizzle-or
  * application) so no single row is a lock every transaction waits on. Money is in fen.
  * `newApplicants` counts borrowers whose first programme application is in the group: a
  * lower bound of the people behind it, the safe side for suppression.
+ * `revision` counts the updates of a row; the sum over the programme total's shards
+ * (scope 'ALL', key '') is the aggregates' version: every update moves it, so a reader caches
+ * what it derives from the groups per version (metrics/service.ts).
  */
 export const metricGroups = pgTable(
   'metric_groups',
@@ -60,6 +63,7 @@ export const metricGroups = pgTable(
     subsidy: bigint('subsidy', { mode: 'bigint' })
       .notNull()
       .default(sql`0`),
+    revision: bigint('revision', { mode: 'number' }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key, t.shard] })],
 );

@@ -11,16 +11,17 @@ import type { LedgerTransactionView, RiskReserveView } from './store.js';
 export async function fundBalances(ctx: Context) {
   const actor = ledgerPolicy.gate(ctx, 'fundBalances');
   const accounts = await store.accountsByKind(ctx.db.orm, ['FUND', 'RESERVE']);
-  const balance = (id: string) => accounts.find((a) => a.id === id)?.balance ?? '0.00';
-  const owed = await store.arrears(ctx.db.orm);
+  const fund = (id: string) => accounts.find((a) => a.id === id);
+  const balance = (id: string) => fund(id)?.balance ?? '0.00';
   const reserves: RiskReserveView[] = accounts
     .filter((a) => a.kind === 'RESERVE')
     .map((a) => ({ institutionId: a.institutionId!, balance: a.balance }));
   return {
     premiumSubsidyFund: balance(FUND.PREMIUM_SUBSIDY),
     riskCompensationFund: balance(FUND.RISK_COMPENSATION),
-    subsidyOwed: owed.subsidy,
-    compensationShortfall: owed.shortfall,
+    // kept on the fund accounts in the transactions that change them (migration 0012): no scan
+    subsidyOwed: fund(FUND.PREMIUM_SUBSIDY)?.owed ?? '0.00',
+    compensationShortfall: fund(FUND.RISK_COMPENSATION)?.owed ?? '0.00',
     riskReserves: reserves.filter((r) => ledgerPolicy.can(actor, 'seeReserve', r)),
     asOf: ctx.now,
   };

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
+import { rows, type Executor } from '../../db/client.js';
 import { DIMS } from './suppression.js';
 
 /** The additive measures (column names); money ones are kept in fen. */
@@ -105,20 +105,41 @@ async function bump(tx: Executor, applicationId: string, deltas: Deltas) {
     cols.map((c) => sql`${toStored(c, deltas[c]!)}::bigint`),
     sql`, `,
   );
-  const updates = sql.raw(cols.map((c) => `${c} = metric_groups.${c} + excluded.${c}`).join(', '));
+  // every row it touches counts one more revision: the programme total's shards carry the version (store.ts)
+  const updates = sql.raw(
+    [...cols.map((c) => `${c} = metric_groups.${c} + excluded.${c}`), 'revision = metric_groups.revision + 1'].join(', '),
+  );
   await tx.execute(sql`
     with d as (
       select ${cohortMonth(sql`a.submitted_at`)} as month, b.county, b.category, b.sector, a.bank_id, a.insurer_id,
              abs(hashtext(a.id::text)) % ${SHARDS} as shard
       from applications a join borrowers b on b.id = a.borrower_id where a.id = ${applicationId}::uuid
     )
-    insert into metric_groups (scope, key, shard, ${names})
-    select s.scope, k.key, d.shard, ${values}
+    insert into metric_groups (scope, key, shard, ${names}, revision)
+    select s.scope, k.key, d.shard, ${values}, 1
     from d
     cross join lateral (values ('ALL'), ('Y' || to_char(d.month, 'YYYY'))) as s(scope)
     cross join lateral (values ${GROUP_KEYS}) as k(key)
     on conflict (scope, key, shard) do update set ${updates}`);
 }
+
+/** The rebuild's columns of each dimension (REBUILT_KEY builds the same keys as GROUP_KEY_LIST, from GROUPING SETS). */
+const REBUILT_COL: Record<(typeof DIMS)[number], [string, string]> = {
+  county: ['x.county', 'x.county'],
+  category: ['x.category', 'x.category'],
+  sector: ['x.sector', 'x.sector'],
+  bank: ['x.bank_id', 'x.bank_id'],
+  insurer: ['x.insurer_id', 'x.insurer_id'],
+  month: ['x.month', `to_char(x.month, 'YYYY-MM')`],
+};
+/** The total, each dimension and each pair, as grouping sets. */
+const REBUILT_SETS = [
+  '()',
+  ...DIMS.map((x) => `(${REBUILT_COL[x][0]})`),
+  ...DIMS.flatMap((x, i) => DIMS.slice(i + 1).map((y) => `(${REBUILT_COL[x][0]}, ${REBUILT_COL[y][0]})`)),
+].join(', ');
+/** A grouping set's key, dimensions in suppression.ts's order: 'county=蔚县|month=2025-03', '' for the total. */
+const REBUILT_KEY = `concat_ws('|', ${DIMS.map((x) => `case when grouping(${REBUILT_COL[x][0]}) = 0 then '${x}=' || ${REBUILT_COL[x][1]} end`).join(', ')})`;
 
 /**
  * Recompute every group from the base tables: what the incremental updates must always equal
@@ -144,40 +165,26 @@ export const BASE_GROUPS = sql.raw(`
       1 as applications, app.first_application::int as new_applicants,
       (app.status in ('APPROVED', 'POLICY_ISSUED', 'DISBURSED'))::int as approvals, (app.status = 'DECLINED')::int as declines,
       (loan.id is not null)::int as loans, coalesce(loan.first_loan, false)::int as borrowers_reached,
-      coalesce(loan.principal, 0) * 100 as disbursed,
-      coalesce(round(loan.interest_rate * loan.principal, 2), 0) * 100 as interest_weighted,
-      coalesce(round(loan.premium_rate * loan.principal, 2), 0) * 100 as premium_rate_weighted,
-      coalesce(round(loan.annualised_cost * loan.principal, 2),
-               round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2), 0) * 100 as cost_weighted,
-      case when loan.status in ('ACTIVE', 'DEFAULTED') then loan.outstanding_principal else 0 end * 100 as outstanding,
+      (coalesce(loan.principal, 0) * 100)::bigint as disbursed,
+      (coalesce(round(loan.interest_rate * loan.principal, 2), 0) * 100)::bigint as interest_weighted,
+      (coalesce(round(loan.premium_rate * loan.principal, 2), 0) * 100)::bigint as premium_rate_weighted,
+      (coalesce(round(loan.annualised_cost * loan.principal, 2),
+               round(loan.interest_rate * loan.principal, 2) + round(loan.borrower_premium / loan.term_years, 2), 0) * 100)::bigint as cost_weighted,
+      (case when loan.status in ('ACTIVE', 'DEFAULTED') then loan.outstanding_principal else 0 end * 100)::bigint as outstanding,
       (loan.defaulted_on is not null)::int as defaults,
-      case when loan.defaulted_on is not null then loan.outstanding_principal else 0 end * 100 as defaulted_amount,
-      case when loan.claim_status in ('PAID', 'COMPENSATED') then loan.insurer_amount else 0 end * 100 as claims_paid,
-      coalesce(loan.compensation_paid, 0) * 100 as compensation_paid,
-      coalesce(loan.recovered, 0) * 100 as recoveries,
-      coalesce(loan.recovered_insurer, 0) * 100 as recovered_insurer,
-      coalesce(p.premium_amount, 0) * 100 as premiums,
-      coalesce(p.subsidy_amount, 0) * 100 as subsidy
+      (case when loan.defaulted_on is not null then loan.outstanding_principal else 0 end * 100)::bigint as defaulted_amount,
+      (case when loan.claim_status in ('PAID', 'COMPENSATED') then loan.insurer_amount else 0 end * 100)::bigint as claims_paid,
+      (coalesce(loan.compensation_paid, 0) * 100)::bigint as compensation_paid,
+      (coalesce(loan.recovered, 0) * 100)::bigint as recoveries,
+      (coalesce(loan.recovered_insurer, 0) * 100)::bigint as recovered_insurer,
+      (coalesce(p.premium_amount, 0) * 100)::bigint as premiums,
+      (coalesce(p.subsidy_amount, 0) * 100)::bigint as subsidy
     from app join borrowers b on b.id = app.borrower_id
     left join policies p on p.application_id = app.id
     left join loan on loan.application_id = app.id
   ),
-  scoped as (
-    select 'ALL' as scope, d.* from d
-    union all
-    select 'Y' || to_char(d.month, 'YYYY'), d.* from d
-  ),
-  cells as (
-    select scope, shard, month, county, category, sector, bank_id, insurer_id,
-      sum(applications) as applications, sum(new_applicants) as new_applicants, sum(approvals) as approvals,
-      sum(declines) as declines, sum(loans) as loans, sum(borrowers_reached) as borrowers_reached,
-      sum(disbursed) as disbursed, sum(interest_weighted) as interest_weighted, sum(premium_rate_weighted) as premium_rate_weighted,
-      sum(cost_weighted) as cost_weighted, sum(outstanding) as outstanding, sum(defaults) as defaults,
-      sum(defaulted_amount) as defaulted_amount, sum(claims_paid) as claims_paid, sum(compensation_paid) as compensation_paid,
-      sum(recoveries) as recoveries, sum(recovered_insurer) as recovered_insurer, sum(premiums) as premiums, sum(subsidy) as subsidy
-    from scoped group by 1, 2, 3, 4, 5, 6, 7, 8
-  )
-  select d.scope, k.key, d.shard,
+  x as (select d.*, to_char(d.month, 'YYYY') as year from d)
+  select case when grouping(x.year) = 0 then 'Y' || x.year else 'ALL' end as scope, ${REBUILT_KEY} as key, x.shard,
     sum(applications)::int as applications, sum(new_applicants)::int as new_applicants, sum(approvals)::int as approvals,
     sum(declines)::int as declines, sum(loans)::int as loans, sum(borrowers_reached)::int as borrowers_reached,
     sum(disbursed)::bigint as disbursed, sum(interest_weighted)::bigint as interest_weighted,
@@ -185,15 +192,29 @@ export const BASE_GROUPS = sql.raw(`
     sum(outstanding)::bigint as outstanding, sum(defaults)::int as defaults, sum(defaulted_amount)::bigint as defaulted_amount,
     sum(claims_paid)::bigint as claims_paid, sum(compensation_paid)::bigint as compensation_paid, sum(recoveries)::bigint as recoveries,
     sum(recovered_insurer)::bigint as recovered_insurer, sum(premiums)::bigint as premiums, sum(subsidy)::bigint as subsidy
-  from cells as d
-  cross join lateral (values ${GROUP_KEY_LIST}) as k(key)
-  group by 1, 2, 3`);
+  from x
+  group by x.shard, grouping sets ((x.year), ()), grouping sets (${REBUILT_SETS})`);
+
+/** Whether the server knows the `jit` setting (PostgreSQL does; an embedded build may not). */
+async function hasJit(tx: Executor) {
+  const r = await rows<{ n: number }>(tx, sql`select count(*)::int as n from pg_settings where name = 'jit'`);
+  return r[0].n > 0;
+}
 
 export async function rebuildCube(tx: Executor) {
+  const [{ v }] = await rows<{ v: string }>(
+    tx,
+    sql`select coalesce(sum(revision), 0)::text as v from metric_groups where scope = 'ALL' and key = ''`,
+  );
+  // one pass over every application: compiling it (PostgreSQL's JIT, seconds of CPU for 44 grouping sets) costs more than it saves
+  if (await hasJit(tx)) await tx.execute(sql`set local jit = off`);
   await tx.execute(sql`delete from metric_groups`);
   await tx.execute(sql`insert into metric_groups (scope, key, shard, applications, new_applicants, approvals, declines, loans, borrowers_reached,
     disbursed, interest_weighted, premium_rate_weighted, cost_weighted, outstanding, defaults, defaulted_amount, claims_paid,
     compensation_paid, recoveries, recovered_insurer, premiums, subsidy) ${BASE_GROUPS}`);
+  // the version moves past every earlier one, never back to a number a reader may have cached
+  await tx.execute(sql`update metric_groups set revision = ${v}::bigint + 1
+    where scope = 'ALL' and key = '' and shard = (select min(shard) from metric_groups where scope = 'ALL' and key = '')`);
 }
 
 /**

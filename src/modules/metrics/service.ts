@@ -10,7 +10,8 @@ import { parametersInForce } from '../parameters/api.js';
 import { businessDate } from '../../time.js';
 import { metricsPolicy } from './policy.js';
 import * as store from './store.js';
-import { conditionsOf, keyOf, suppress, type Condition, type Dim, type Size } from './suppression.js';
+import { keyOf, type Condition, type Dim } from './suppression.js';
+import { cubeView, figures, type Figures } from './view.js';
 
 const filterSchema = z
   .object({
@@ -22,42 +23,6 @@ const filterSchema = z
   })
   .nullish();
 
-const rate = (num: Decimal.Value, den: Decimal.Value) =>
-  new Decimal(den).isZero() ? null : new Decimal(num).div(den).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString();
-
-function figures(r: store.GroupRow | undefined, referenceCost: string) {
-  const z = (x: string | undefined) => x ?? '0';
-  const disbursed = z(r?.disbursed);
-  const avgCost = rate(z(r?.costWeighted), disbursed);
-  const decided = (r?.approvals ?? 0) + (r?.declines ?? 0);
-  return {
-    applications: r?.applications ?? 0,
-    approvals: r?.approvals ?? 0,
-    approvalRate: rate(r?.approvals ?? 0, decided),
-    loans: r?.loans ?? 0,
-    disbursed,
-    outstanding: z(r?.outstanding),
-    borrowersReached: r?.borrowersReached ?? 0,
-    averageInterestRate: rate(z(r?.interestWeighted), disbursed),
-    averagePremiumRate: rate(z(r?.premiumRateWeighted), disbursed),
-    averageFinancingCost: avgCost,
-    savingsVsGuaranteeCompany:
-      avgCost === null
-        ? null
-        : new Decimal(1).minus(new Decimal(avgCost).div(referenceCost)).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString(),
-    defaults: r?.defaults ?? 0,
-    defaultedAmount: z(r?.defaultedAmount),
-    defaultRate: rate(r?.defaults ?? 0, r?.loans ?? 0),
-    claimsPaid: z(r?.claimsPaid),
-    compensationPaid: z(r?.compensationPaid),
-    recoveries: z(r?.recoveries),
-    premiums: z(r?.premiums),
-    premiumSubsidy: z(r?.subsidy),
-    lossRatio: rate(new Decimal(z(r?.claimsPaid)).minus(z(r?.compensationPaid)).minus(z(r?.recoveredInsurer)), z(r?.premiums)),
-  };
-}
-
-type Figures = ReturnType<typeof figures>;
 const WITHHELD = Object.fromEntries(Object.keys(figures(undefined, '1')).map((f) => [f, null])) as Record<keyof Figures, null>;
 
 /** One group's figures, all null when withheld. */
@@ -77,6 +42,9 @@ export interface LeagueRowView {
  * withheld consistently across every table (see suppression.ts).
  */
 export async function programmeMetrics(ctx: Context, args: { filter?: unknown }) {
+  // Lag-tolerant: the kept groups, the institutions and the money paid in come from the read
+  // replica when READ_DATABASE_URL is set (ctx.readDb is the primary otherwise). The fund
+  // balances stay on the primary: one small statement, and the figure a payment waits on.
   metricsPolicy.gate(ctx, 'programmeMetrics');
   const f = parse(filterSchema, args.filter, 'filter') ?? {};
   const year = f.year ?? undefined;
@@ -85,7 +53,7 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
   if (f.category) chosen.push(['category', f.category]);
   if (f.sector) chosen.push(['sector', f.sector]);
   if (f.institutionId) {
-    const inst = await findInstitution(ctx.db.orm, f.institutionId);
+    const inst = await findInstitution(ctx.readDb.orm, f.institutionId);
     if (!inst || inst.kind === 'GOVERNMENT') throw notFound('Bank or insurer');
     chosen.push([inst.kind === 'BANK' ? 'bank' : 'insurer', inst.id]);
   }
@@ -98,44 +66,29 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
   const today = businessDate(ctx.now);
   // the period's last day: the year's, or today's if earlier; the leverage counts the money paid in by then
   const through = year === undefined || `${year}-12-31` > today ? today : `${year}-12-31`;
-  const [params, rowsYear, rowsAll, institutions, funds, paidIn] = await Promise.all([
-    parametersInForce(ctx, ctx.now),
-    store.groups(ctx.db.orm, year === undefined ? 'ALL' : `Y${year}`),
-    year === undefined ? Promise.resolve(null) : store.groups(ctx.db.orm, 'ALL'),
-    listInstitutions(ctx.db.orm),
+  const [params, version, institutions, funds, paidIn] = await Promise.all([
+    parametersInForce(ctx, ctx.now, ctx.readDb.orm),
+    store.version(ctx.readDb.orm),
+    listInstitutions(ctx.readDb.orm),
     fundBalances(ctx),
-    store.fundsPaidIn(ctx.db.orm, through),
+    store.fundsPaidIn(ctx.readDb.orm, through),
   ]);
   const money = new Decimal(paidIn.premiumSubsidy).plus(paidIn.riskCompensation).toFixed(2);
   const k = params.document.minimumCellSize;
   const ref = params.document.referenceGuaranteeCost;
-  const byKey = new Map(rowsYear.map((r) => [r.key, r]));
-  const sizesOf = (rs: store.GroupRow[]) =>
-    new Map<string, Size>(rs.map((r) => [r.key, { apps: r.applications, people: r.newApplicants }]));
-  const sizes = withZero(sizesOf(rowsYear));
-  const withheld = suppress(sizes, k, rowsAll ? sizesOf(rowsAll) : undefined);
+  // the groups summed, the suppression decided, the figures worked out: once per version of the aggregates
+  const view = await cubeView(ctx.readDb.orm, version, year, k, ref);
   const names = new Map(institutions.map((i) => [i.id, i.name]));
   const labelOf = (dim: Dim, v: string) => (dim === 'bank' || dim === 'insurer' ? (names.get(v) ?? v) : v);
 
   const cell = (conds: Condition[], key: string | null, label: string | null): MetricCellView => {
     const id = keyOf(conds);
-    const suppressed = withheld.has(id);
-    return { key, label, suppressed, ...(suppressed ? WITHHELD : figures(byKey.get(id), ref)) };
+    const suppressed = view.withheld.has(id);
+    return { key, label, suppressed, ...(suppressed ? WITHHELD : view.figuresOf(id)) };
   };
   const breakdown = (dim: Dim) => {
-    const filterDim = chosen[0]?.[0];
-    if (filterDim === dim) return [cell(chosen, chosen[0][1], labelOf(dim, chosen[0][1]))];
-    const values = rowsYear
-      .map((r) => conditionsOf(r.key))
-      .filter(
-        (c) =>
-          c.length === chosen.length + 1 &&
-          c.some(([d]) => d === dim) &&
-          chosen.every(([d, v]) => c.some(([d2, v2]) => d2 === d && v2 === v)),
-      )
-      .map((c) => c.find(([d]) => d === dim)![1])
-      .sort();
-    return values.map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
+    if (chosen[0]?.[0] === dim) return [cell(chosen, chosen[0][1], labelOf(dim, chosen[0][1]))];
+    return view.values(keyOf(chosen), dim).map((v) => cell([...chosen, [dim, v]], v, labelOf(dim, v)));
   };
 
   const totals = cell(chosen, null, null);
@@ -152,23 +105,17 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
   const byBank = breakdown('bank');
   const byInsurer = breakdown('insurer');
   const firstDay = year === undefined ? paidIn.firstDeposit : maxDate(paidIn.firstDeposit, `${year}-01-01`);
-  // the programme as a whole, whatever the filter: its totals over all years, withheld or not
-  const allRows = rowsAll ?? rowsYear;
-  const allWithheld = rowsAll ? suppress(withZero(sizesOf(rowsAll)), k) : withheld;
   return {
     minimumCellSize: k,
     referenceGuaranteeCost: ref,
     totals,
     leverage,
     governmentMoney: { premiumSubsidy: paidIn.premiumSubsidy, riskCompensation: paidIn.riskCompensation, total: money, through },
-    fundRunway: allWithheld.has('')
+    fundRunway: view.all.withheld
       ? null
       : runway({
-          all: figures(
-            allRows.find((r) => r.key === ''),
-            ref,
-          ),
-          since: paidIn.firstDeposit ?? firstCohortDay(allRows),
+          all: view.all.total,
+          since: paidIn.firstDeposit ?? view.all.firstCohortDay,
           today,
           fundBalance: funds.riskCompensationFund,
           insurerShare: params.document.lossShares.insurer,
@@ -189,12 +136,6 @@ export async function programmeMetrics(ctx: Context, args: { filter?: unknown })
   };
 }
 
-/** The programme total's size is always known, if only as empty. */
-function withZero(sizes: Map<string, Size>) {
-  if (!sizes.has('')) sizes.set('', { apps: 0, people: 0 });
-  return sizes;
-}
-
 /** Ranked by credit disbursed, withheld rows last, ties by id. */
 function ranked(cells: MetricCellView[]): LeagueRowView[] {
   return [...cells]
@@ -208,18 +149,6 @@ function ranked(cells: MetricCellView[]): LeagueRowView[] {
 }
 
 const maxDate = (a: string | null, b: string) => (a === null ? null : a > b ? a : b);
-
-/** The first day of the earliest cohort month, or null when nothing was ever applied for. */
-function firstCohortDay(rs: store.GroupRow[]): string | null {
-  const months = rs
-    .flatMap((r) =>
-      conditionsOf(r.key)
-        .filter(([d]) => d === 'month')
-        .map(([, v]) => v),
-    )
-    .sort();
-  return months.length ? `${months[0]}-01` : null;
-}
 
 const DAYS_A_MONTH = new Decimal(365.25).div(12);
 

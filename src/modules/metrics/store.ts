@@ -24,24 +24,79 @@ export interface GroupRow {
   subsidy: string;
 }
 
-const yuan = (col: string) => sql.raw(`(coalesce(sum(${col}), 0) / 100.0)::numeric(18, 2)::text`);
+/** A group of one scope, its shards summed. */
+export type ScopedGroupRow = GroupRow & { scope: string };
 
-/** Every group of a scope ('ALL' or a cohort year), its shards summed: a lookup, never a scan of the loans. */
-export async function groups(db: Executor, scope: string): Promise<GroupRow[]> {
-  return rows<GroupRow>(
-    db,
-    sql`select key,
-      coalesce(sum(applications), 0)::int as applications, coalesce(sum(new_applicants), 0)::int as "newApplicants",
-      coalesce(sum(approvals), 0)::int as approvals, coalesce(sum(declines), 0)::int as declines,
-      coalesce(sum(loans), 0)::int as loans, coalesce(sum(borrowers_reached), 0)::int as "borrowersReached",
-      ${yuan('disbursed')} as disbursed, ${yuan('interest_weighted')} as "interestWeighted",
-      ${yuan('premium_rate_weighted')} as "premiumRateWeighted", ${yuan('cost_weighted')} as "costWeighted",
-      ${yuan('outstanding')} as outstanding, coalesce(sum(defaults), 0)::int as defaults, ${yuan('defaulted_amount')} as "defaultedAmount",
-      ${yuan('claims_paid')} as "claimsPaid", ${yuan('compensation_paid')} as "compensationPaid", ${yuan('recoveries')} as recoveries,
-      ${yuan('recovered_insurer')} as "recoveredInsurer", ${yuan('premiums')} as premiums, ${yuan('subsidy')} as subsidy
-    from metric_groups where scope = ${scope}
-    group by key`,
+/** Fen (a bigint sum as text) to yuan with two decimals, exactly: string arithmetic, no rounding. */
+export function yuanOf(fen: string): string {
+  const neg = fen.startsWith('-');
+  const digits = (neg ? fen.slice(1) : fen).padStart(3, '0');
+  return `${neg ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+const AMOUNT_FIELDS = [
+  ['disbursed', 'disbursed'],
+  ['interest_weighted', 'interestWeighted'],
+  ['premium_rate_weighted', 'premiumRateWeighted'],
+  ['cost_weighted', 'costWeighted'],
+  ['outstanding', 'outstanding'],
+  ['defaulted_amount', 'defaultedAmount'],
+  ['claims_paid', 'claimsPaid'],
+  ['compensation_paid', 'compensationPaid'],
+  ['recoveries', 'recoveries'],
+  ['recovered_insurer', 'recoveredInsurer'],
+  ['premiums', 'premiums'],
+  ['subsidy', 'subsidy'],
+] as const;
+const COUNT_FIELDS = [
+  ['applications', 'applications'],
+  ['new_applicants', 'newApplicants'],
+  ['approvals', 'approvals'],
+  ['declines', 'declines'],
+  ['loans', 'loans'],
+  ['borrowers_reached', 'borrowersReached'],
+  ['defaults', 'defaults'],
+] as const;
+
+const SUMS = sql.raw(
+  [
+    ...COUNT_FIELDS.map(([c, f]) => `sum(${c})::int as "${f}"`),
+    // fen as integer text; yuanOf formats it (no numeric division per cell in SQL)
+    ...AMOUNT_FIELDS.map(([c, f]) => `sum(${c})::text as "${f}"`),
+  ].join(', '),
+);
+
+/** The aggregates' version: the revisions of the programme total's shards, summed (every update moves it). */
+const VERSION = sql`(select coalesce(sum(revision), 0)::bigint from metric_groups where scope = 'ALL' and key = '')`;
+
+/** The kept aggregates' version, read per request: at most one row per shard, by primary key. */
+export async function version(db: Executor): Promise<number> {
+  const [r] = await rows<{ v: string }>(db, sql`select ${VERSION}::text as v`);
+  return Number(r.v);
+}
+
+/**
+ * Every group of the given scopes ('ALL' and/or a cohort year), its shards summed, and the
+ * version they are at: one statement over the primary key's range (one snapshot for both), never
+ * a scan of the loans.
+ */
+export async function groups(db: Executor, scopes: string[]): Promise<{ version: number; rows: ScopedGroupRow[] }> {
+  const list = sql.join(
+    scopes.map((x) => sql`${x}`),
+    sql`, `,
   );
+  // the version is an uncorrelated subquery: evaluated once, in the statement's snapshot
+  const out = await rows<ScopedGroupRow & { v?: string }>(
+    db,
+    sql`select scope, key, ${SUMS}, ${VERSION}::text as v from metric_groups where scope in (${list}) group by scope, key`,
+  );
+  // no row of any scope: no group exists, not even the programme total, whose shards carry the version
+  const v = out.length ? Number(out[0].v) : 0;
+  for (const r of out) {
+    delete r.v;
+    for (const [, f] of AMOUNT_FIELDS) r[f] = yuanOf(r[f]);
+  }
+  return { version: v, rows: out };
 }
 
 export interface FundsPaidIn {
