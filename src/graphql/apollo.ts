@@ -13,6 +13,7 @@ import { AppError, ErrorCode, isConnectionError, PUBLIC_CODES } from '../errors.
 import type { Logger } from '../logger.js';
 import { cleanTextRule, cleanTextVariables } from './text-hygiene.js';
 import { listCostRule } from './list-cost.js';
+import { jitGateway } from './jit.js';
 
 /** Extensions a client may see; anything else (exception, stacktrace, SQL) is dropped. */
 const SAFE_EXTENSIONS = new Set(['code', 'field', 'recordIndex', 'problems', 'currentState', 'reasons']);
@@ -128,9 +129,13 @@ export function validationRules(config: Config) {
   return [listCostRule(config.limits.maxCost), ...armor.validationRules, cleanTextRule];
 }
 
-export function createApollo(schema: GraphQLSchema, config: Config, log: Logger) {
+/**
+ * `jit` (the default): queries execute from compiled plans (src/graphql/jit.ts), through Apollo's
+ * gateway interface; parsing, validation, plugins and error formatting are Apollo's either way.
+ */
+export function createApollo(schema: GraphQLSchema, config: Config, log: Logger, opts: { jit?: boolean } = {}) {
   return new ApolloServer<Context>({
-    schema,
+    ...(opts.jit === false ? { schema } : { gateway: jitGateway(schema) }),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

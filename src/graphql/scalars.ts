@@ -25,9 +25,12 @@ function decimalText(value: unknown, re: RegExp, what: string): string {
   return text;
 }
 
+/** Already canonical (what numeric(18,2)::text gives): served as it is, no Decimal per value. */
+const CANONICAL_MONEY = /^(0|[1-9]\d*)\.\d{2}$/;
+
 export const MoneyScalar = new GraphQLScalarType({
   name: 'Money',
-  serialize: (v) => new Decimal(v as Decimal.Value).toFixed(2),
+  serialize: (v) => (typeof v === 'string' && CANONICAL_MONEY.test(v) ? v : new Decimal(v as Decimal.Value).toFixed(2)),
   parseValue: (v) => new Decimal(decimalText(v, MONEY_RE, 'Money')).toFixed(2),
   parseLiteral: (ast) => new Decimal(decimalText(literal(ast), MONEY_RE, 'Money')).toFixed(2),
 });

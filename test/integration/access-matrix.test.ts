@@ -649,16 +649,34 @@ describe('tokens', () => {
 });
 
 describe('government and admin never receive personal credit records', () => {
-  it('denies personal-data types to them even if a field were to return one', async () => {
-    // me is open to all; Borrower is not reachable from it, so probe the rule tree directly:
+  it('gates every root field that can reach a personal type with the personal-data roles (test/unit/root-gates.test.ts: the rule)', async () => {
     const { coarseRules } = await import('../../src/permissions.js');
     const rules = coarseRules(buildSchema()) as any;
-    for (const type of ['Borrower', 'CreditProfile', 'CreditAccount', 'StatusMonth', 'CreditSummary', 'InquiryRecord', 'Consent']) {
-      const rule = rules[type]['*'];
-      expect(rule.name).toBe('role:BANK|INSURER|BORROWER');
+    // the gate sits on the roots only; nested types carry no rule of their own
+    expect(Object.keys(rules).sort()).toEqual(['Mutation', 'Query', 'Subscription']);
+    for (const f of ['creditProfile', 'myCreditProfile', 'customers', 'application', 'loans', 'quote'])
+      expect(rules.Query[f].name).toBe('role:BANK|INSURER|BORROWER');
+    // signed-in roots whose answers are personal: narrowed by what they return
+    for (const f of ['registerBorrower', 'furnishCreditRecords', 'grantConsent', 'submitApplication', 'recordRepayment'])
+      expect(rules.Mutation[f].name).toBe('role:BANK|INSURER|BORROWER');
+    for (const f of ['addPersonalStatement', 'furnishPublicRecords'])
+      expect(rules.Mutation[f].name).toBe('role:BANK|INSURER|BORROWER|DATA_SOURCE');
+    expect(rules.Query.furnishedPublicRecords.name).toBe('role:BANK|INSURER|BORROWER|DATA_SOURCE');
+    expect(rules.Query.programmeMetrics.name).toBe('role:GOVERNMENT|ADMIN');
+  });
+
+  it('refuses a personal read to GOVERNMENT and ADMIN before it runs: no inquiry, no audit entry', async () => {
+    const before = await t.tdb.db.orm.execute(sql`select count(*)::int as n from inquiries where borrower_id = ${b.id}::uuid`);
+    for (const role of ['GOVERNMENT', 'ADMIN'] as const) {
+      const r = await t.gql(
+        tokens[role],
+        `query($b: ID!) { creditProfile(borrowerId: $b, purpose: LOAN_APPLICATION) { borrower { id } } }`,
+        { b: b.id },
+      );
+      expect(codeOf(r)).toBe('FORBIDDEN');
+      expect(r.data?.creditProfile ?? null).toBeNull();
     }
-    for (const type of ['PublicRecord', 'PersonalStatement', 'Objection']) {
-      expect(rules[type]['*'].name).toBe('role:BANK|INSURER|BORROWER|DATA_SOURCE');
-    }
+    const after = await t.tdb.db.orm.execute(sql`select count(*)::int as n from inquiries where borrower_id = ${b.id}::uuid`);
+    expect(JSON.stringify(after)).toBe(JSON.stringify(before));
   });
 });

@@ -151,12 +151,21 @@ type Reader = { institutionId: string; purpose: ConsentPurpose } | null;
  * One read: the statement (consent or own access, inquiry, audit, the file), then, only once it
  * allowed the read, the public records.
  */
-async function read(ctx: Context, borrowerId: string, reader: Reader, page: ProfileRead['page'], withFacts: boolean, tx?: Executor) {
+async function read(
+  ctx: Context,
+  borrowerId: string,
+  reader: Reader,
+  page: ProfileRead['page'],
+  withFacts: boolean,
+  tx?: Executor,
+  withRecords = true,
+) {
   if (reader?.purpose === 'FURNISHING') throw badInput(FURNISHING_READS_NOTHING, { field: 'purpose' });
   const institutionRead = reader ? { ...reader, needsOpenAccount: needsOpenRelationship(reader.purpose) } : undefined;
   const row = await readProfile(ctx.db, { ...profileRead(ctx, borrowerId, page, withFacts), institutionRead }, tx);
   if (!row?.allowed) return null;
-  const records = await publicRecordsForProfile(tx ?? ctx.db.orm, borrowerId, ctx.now);
+  // a GraphQL read that selects no public record (nor their counts) spares the second statement
+  const records = withRecords ? await publicRecordsForProfile(tx ?? ctx.db.orm, borrowerId, ctx.now) : [];
   return { row, view: profileFromRow(row, records, ctx.now) };
 }
 
@@ -203,20 +212,30 @@ interface PageArgs {
 }
 
 /** A bank or insurer reads a borrower's profile: the consent check, inquiry and audit are the same statement. */
-export async function creditProfile(ctx: Context, args: { borrowerId: string; purpose: ConsentPurpose } & PageArgs) {
+/** `publicRecords: false`: the caller will not show the public records nor their counts (the GraphQL selection). */
+interface ReadOptions {
+  publicRecords?: boolean;
+}
+
+export async function creditProfile(
+  ctx: Context,
+  args: { borrowerId: string; purpose: ConsentPurpose } & PageArgs,
+  opts: ReadOptions = {},
+) {
   const actor = creditPolicy.gate(ctx, 'readProfile');
   const { borrowerId, purpose, accountLimit, accountsAfter } = parse(profileArgs, args);
   const page = { limit: accountLimit, after: decodeAfter(accountsAfter) };
-  const profile = await read(ctx, borrowerId, { institutionId: actor.institutionId, purpose }, page, false);
+  const profile = await read(ctx, borrowerId, { institutionId: actor.institutionId, purpose }, page, false, undefined, opts.publicRecords);
   if (!profile) throw forbidden(NO_CONSENT);
   return profile.view;
 }
 
 /** The borrower reads their own file (recorded as a soft SELF_ACCESS inquiry). */
-export async function myCreditProfile(ctx: Context, args: PageArgs = {}) {
+export async function myCreditProfile(ctx: Context, args: PageArgs = {}, opts: ReadOptions = {}) {
   const actor = creditPolicy.gate(ctx, 'readOwnProfile');
   const { accountLimit, accountsAfter } = parse(ownProfileArgs, args);
-  const profile = await read(ctx, actor.borrowerId, null, { limit: accountLimit, after: decodeAfter(accountsAfter) }, false);
+  const page = { limit: accountLimit, after: decodeAfter(accountsAfter) };
+  const profile = await read(ctx, actor.borrowerId, null, page, false, undefined, opts.publicRecords);
   if (!profile) throw notFound('Borrower');
   return profile.view;
 }
