@@ -5,7 +5,7 @@ import { isOpenAccount } from '../credit/rules.js';
 import { isDishonestDebtorListing } from '../records/rules.js';
 import type { ProgrammeParameters, RepaymentMethod } from '../parameters/rules.js';
 import { explainReason } from './explain.js';
-import { financingCost, quoteSchedule, type Price } from './pricing.js';
+import { quoteCost, type Price } from './pricing.js';
 
 /**
  * Eligibility, as a pure function of the facts. Every failing reason is reported, each with
@@ -122,12 +122,11 @@ export function eligibility(i: EligibilityInput): { eligible: boolean; reasons: 
     });
   } else if (i.price.premiumRate !== null && new Decimal(i.request.amount).gt(0)) {
     // the exact annualised all-in cost (IRR), not the price's rounded display figure
-    const { schedule, premiums } = quoteSchedule(
+    const cost = quoteCost(
       p,
       { ...i.request, repaymentMethod: i.request.repaymentMethod ?? 'INTEREST_ONLY_BULLET', date: i.today },
       i.price.premiumRate,
     );
-    const cost = financingCost({ principal: i.request.amount, schedule, premiums: premiums!, payment: p.premiumPayment });
     // a cost that cannot be computed (no rate of return in range) is never taken as below the ceiling
     if (cost === null || cost.gte(p.financingCostCeiling)) {
       const actual = cost === null ? 'not computable' : cost.toDecimalPlaces(6).toString();

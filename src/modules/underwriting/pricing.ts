@@ -143,13 +143,51 @@ export function borrowerCashFlows(a: {
 }
 
 /**
+ * A small bounded memo (least recently used out first) for pure functions of a string key: the
+ * demo and a busy quote screen price the same terms over and over, and each IRR is a few hundred
+ * 34-digit operations. A cached value is a Decimal (immutable) or null, never a shared mutable object.
+ */
+export class Lru<V> {
+  private readonly m = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.m.get(k);
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V) {
+    this.m.delete(k);
+    this.m.set(k, v);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+  get size() {
+    return this.m.size;
+  }
+}
+
+const irrs = new Lru<Decimal | null>(4096);
+
+/**
  * 12 × the monthly internal rate of return of `flows` (flows[k] at month k), exact to ~1e-20:
  * Newton's method in 40-digit decimals from a floating-point start. Null when the flows have no
- * sign change (nothing borrowed or nothing repaid).
+ * sign change (nothing borrowed or nothing repaid). Computed once per distinct flows (keyed by
+ * their exact decimal strings, the last 4,096 kept): a repeated call returns the same Decimal.
  */
+export function annualisedIrr(flows: Decimal[]): Decimal | null {
+  const key = flows.map((f) => f.toString()).join(',');
+  const known = irrs.get(key);
+  if (known !== undefined) return known;
+  const fresh = solveIrr(flows);
+  irrs.set(key, fresh);
+  return fresh;
+}
+
 const D40 = Decimal.clone({ precision: 34 });
 
-export function annualisedIrr(flows: Decimal[]): Decimal | null {
+function solveIrr(flows: Decimal[]): Decimal | null {
   if (!flows.some((f) => f.gt(0)) || !flows.some((f) => f.lt(0))) return null;
   // a floating-point bisection on a generous bracket (the root to ~1e-16), then Newton in
   // 34-digit decimals, which doubles the exact digits each step: two or three steps
@@ -217,6 +255,43 @@ export function quoteSchedule(p: ProgrammeParameters, r: Omit<PriceRequest, 'gra
   return { schedule, premiums };
 }
 
+/**
+ * Every input the exact financing cost of a quote depends on. Under PBOC 30/360 a schedule's amounts
+ * do not depend on the day it starts (a scheduled month costs annual ÷ 12 whatever its length,
+ * lending/schedule.ts), nor do the premium years' (only their start days move), so the date is
+ * left out there and the same terms quoted on another day share the value; under an actual-day
+ * count it is part of the key.
+ */
+const costKey = (p: ProgrammeParameters, r: Omit<PriceRequest, 'grade'>, rate: Decimal.Value) =>
+  [
+    p.dayCount,
+    p.premiumPayment,
+    p.basePremiumRate,
+    p.borrowerBasePremiumRate,
+    new Decimal(rate).toString(),
+    r.amount,
+    r.termYears,
+    r.interestRate,
+    r.repaymentMethod,
+    p.dayCount === 'PBOC_30_360' ? '' : r.date,
+  ].join('|');
+const costs = new Lru<Decimal | null>(4096);
+
+/**
+ * The exact annualised all-in cost of a quote (what eligibility's < ceiling rule compares): the
+ * IRR of the borrower's cash flows on `quoteSchedule`'s schedule and premium years at `rate`.
+ * `price` records the one it computes, so eligibility on the same request does not redo it.
+ */
+export function quoteCost(p: ProgrammeParameters, r: Omit<PriceRequest, 'grade'>, rate: Decimal.Value): Decimal | null {
+  const key = costKey(p, r, rate);
+  const known = costs.get(key);
+  if (known !== undefined) return known;
+  const { schedule, premiums } = quoteSchedule(p, r, rate);
+  const fresh = financingCost({ principal: r.amount, schedule, premiums: premiums!, payment: p.premiumPayment });
+  costs.set(key, fresh);
+  return fresh;
+}
+
 export function price(p: ProgrammeParameters, r: PriceRequest): Price {
   const bench = benchmarkRate(p, r.date, r.termYears);
   const rate = annualPremiumRate(p, r.grade, r.termYears);
@@ -237,6 +312,7 @@ export function price(p: ProgrammeParameters, r: PriceRequest): Price {
   const cost = new Decimal(r.amount).isZero()
     ? null
     : financingCost({ principal: r.amount, schedule, premiums, payment: p.premiumPayment });
+  costs.set(costKey(p, r, rate), cost);
   return {
     ...out,
     premiumRate: rate.toString(),
