@@ -5,6 +5,7 @@ import { ifElected } from './db/locks.js';
 import { loadConfigOrExit } from './config.js';
 import { openConfiguredDatabase, openReadDatabase } from './db/open.js';
 import { hasData, loadDemoData } from './demo/load.js';
+import { prepareEmbeddedDatabase } from './demo/template.js';
 import { demoLogins } from './demo/tokens.js';
 import { createHttpServer, listen } from './http/server.js';
 import { Lifecycle } from './http/lifecycle.js';
@@ -19,6 +20,7 @@ import { graphiqlRoute } from './http/graphiql.js';
 const config = loadConfigOrExit();
 const log = createLogger(config);
 const started = Date.now();
+await prepareEmbeddedDatabase(config); // a new embedded database starts as a copy of the migrated template
 const db = await openConfiguredDatabase(config);
 log.info({ driver: db.driver, ms: Date.now() - started }, 'database migrated');
 

@@ -2,11 +2,10 @@ import { Decimal } from 'decimal.js';
 import type { BorrowerCategory } from '../domain.js';
 import { rateCeiling, type RepaymentMethod } from '../modules/parameters/rules.js';
 import { eligibility } from '../modules/underwriting/eligibility.js';
-import { price } from '../modules/underwriting/pricing.js';
 import { score } from '../modules/underwriting/scorecard.js';
 import { addDays } from '../time.js';
 import type { BorrowerBundle } from './generate.js';
-import { committedSubsidy, D, iso, loanTerms, type Deal, type ProgrammeRun } from './programme-run.js';
+import { committedSubsidy, D, iso, type Deal, type ProgrammeRun } from './programme-run.js';
 
 /** The terms borrowers ask for (the seed's 建议一 offers 2, 3 and 5 years beside 1). */
 const TERMS: [number, number][] = [
@@ -87,7 +86,7 @@ export function applyFor(run: ProgrammeRun, bundles: BorrowerBundle[]): Deal[] {
 function review(run: ProgrammeRun, d: Deal) {
   const { p } = run;
   const request = { amount: d.amount.toFixed(2), termYears: d.termYears, interestRate: d.rate };
-  d.price = price(p, { ...request, repaymentMethod: d.method, grade: d.grade, date: d.submitted });
+  d.price = run.pricer.price({ ...request, repaymentMethod: d.method, grade: d.grade, date: d.submitted });
   const e = eligibility({
     category: d.b.borrower.category as BorrowerCategory,
     registeredOn: d.b.borrower.registered_on,
@@ -136,13 +135,13 @@ export function budgetTerms(run: ProgrammeRun, eligible: Deal[], subsidyBudget: 
   const budget = D(subsidyBudget);
   const oneYear = (d: Deal) => ({ ...d, termYears: 1, rate: rateCeiling(p, d.submitted, 1)! });
   const chronological = eligible.map((d, i) => ({ d, i })).sort((a, b) => a.d.submitted.localeCompare(b.d.submitted) || a.i - b.i);
-  const base = new Map(chronological.map(({ d }) => [d, committedSubsidy(loanTerms(p, oneYear(d)).premiums)]));
+  const base = new Map(chronological.map(({ d }) => [d, committedSubsidy(run.terms(oneYear(d)).premiums)]));
   let reserved = [...base.values()].reduce((t, x) => t.plus(x), D(0));
   let committed = D(0);
   for (const { d } of chronological) {
     reserved = reserved.minus(base.get(d)!);
     if (d.termYears > 1) {
-      const full = committedSubsidy(loanTerms(p, d).premiums);
+      const full = committedSubsidy(run.terms(d).premiums);
       if (committed.plus(full).plus(reserved).lte(budget)) {
         committed = committed.plus(full);
         continue;

@@ -3,11 +3,11 @@ import { STATUS_CODE } from '../modules/credit/rules.js';
 import { institutionAccount, reserveAccount, BORROWERS, FUND } from '../modules/ledger/posting.js';
 import { riskReserveOf } from '../modules/ledger/funds.js';
 import { delinquencyStatus } from '../modules/lending/rules.js';
-import type { Instalment } from '../modules/lending/schedule.js';
-import { financingCost, quoteSchedule, type PremiumYear } from '../modules/underwriting/pricing.js';
+import { financingCost, type PremiumYear } from '../modules/underwriting/pricing.js';
 import { addDays, daysBetween, monthOf, monthsBetween } from '../time.js';
 import { bookDefault } from './programme-defaults.js';
-import { D, iso, loanTerms, type Deal, type ProgrammeRun } from './programme-run.js';
+import { cashFlows } from './pricer.js';
+import { D, iso, type Deal, type ProgrammeRun } from './programme-run.js';
 
 /**
  * An eligible application's policy and loan: the premium money by policy year (year 1 at
@@ -22,14 +22,16 @@ export function bookLoan(run: ProgrammeRun, d: Deal, seq: number) {
   const loanId = run.uuid();
   const policyNumber = `PL-${String(seq).padStart(8, '0')}`;
   const loanNumber = `LN-${String(seq).padStart(8, '0')}`;
-  const { issued, disbursed, maturity, principal, schedule, premiumRate, premiums } = loanTerms(p, d);
+  const { issued, disbursed, maturity, principal, schedule, premiumRate, premiums } = run.terms(d);
   // the borrower's annualised all-in cost on the loan's own schedule (as disburseLoan records it):
   // the quote's when the loan's cash flows are the quote's (30/360 makes them so), else recomputed
   const request = { amount: principal, termYears: d.termYears, interestRate: d.rate, repaymentMethod: d.method, date: d.submitted };
-  const cost = sameCashFlows(quoteSchedule(p, request, premiumRate), { schedule, premiums })
-    ? d.price.financingCostRate
-    : (financingCost({ principal, schedule, premiums, payment: p.premiumPayment })?.toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toString() ??
-      null);
+  const cost =
+    run.pricer.quoteFlows(request, premiumRate.toString()) === cashFlows({ schedule, premiums })
+      ? d.price.financingCostRate
+      : (financingCost({ principal, schedule, premiums, payment: p.premiumPayment })
+          ?.toDecimalPlaces(6, Decimal.ROUND_HALF_UP)
+          .toString() ?? null);
   const due = schedule.filter((i) => i.dueOn < today);
   // behaviour: most pay everything due; a few fall behind; a few stop paying and default
   const roll = rng.next();
@@ -229,16 +231,6 @@ function chargePremiumYear(
     ],
     refs,
   );
-}
-
-/** Whether two schedules and their premium years move the same money in the same months (the IRR's only inputs). */
-function sameCashFlows(
-  a: { schedule: Instalment[]; premiums: PremiumYear[] | null },
-  b: { schedule: Instalment[]; premiums: PremiumYear[] },
-) {
-  const flows = (x: { schedule: Instalment[]; premiums: PremiumYear[] | null }) =>
-    JSON.stringify([x.schedule.map((i) => [i.principalDue, i.interestDue]), x.premiums?.map((y) => [y.year, y.borrowerPremium])]);
-  return flows(a) === flows(b);
 }
 
 /** The first day of the month `months` after `monthStart`'s month. */

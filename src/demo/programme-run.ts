@@ -5,6 +5,7 @@ import type { EligibilityAccount, Reason } from '../modules/underwriting/eligibi
 import { annualPremiumRate, premiumSchedule, type Price } from '../modules/underwriting/pricing.js';
 import { addDays, addYears, startOfBusinessDay } from '../time.js';
 import type { BorrowerBundle } from './generate.js';
+import { createPricer, type Pricer } from './pricer.js';
 import type { Rng } from './random.js';
 
 /** One table's rows, as the loader inserts them (columns named by the keys). */
@@ -70,6 +71,10 @@ export interface ProgrammeRun {
   today: string;
   start: string;
   out: ProgrammeRows;
+  /** `price` once per distinct terms (pricer.ts). */
+  pricer: Pricer;
+  /** `loanTerms` once per deal and terms (the subsidy budget and the booking ask for the same ones). */
+  terms(d: LoanTermsInput): ReturnType<typeof loanTerms>;
   /** A balanced ledger transaction (zero legs are left out), its balances kept. */
   post(kind: string, date: string, memo: string, legs: [string, Money][], refs?: Record<string, string | null>): void;
   /** Schedule money to move on `date`; same-day events run by `order`, then as scheduled. */
@@ -85,7 +90,9 @@ export interface ProgrammeRun {
  * application, disbursed 2 days later; the schedule on the parameter version's day count, and
  * the premium by policy year on the balance at risk (pricing.ts premiumSchedule).
  */
-export function loanTerms(p: ProgrammeParameters, d: Pick<Deal, 'submitted' | 'termYears' | 'method' | 'rate' | 'grade' | 'amount'>) {
+type LoanTermsInput = Pick<Deal, 'submitted' | 'termYears' | 'method' | 'rate' | 'grade' | 'amount'>;
+
+export function loanTerms(p: ProgrammeParameters, d: LoanTermsInput) {
   const issued = addDays(d.submitted, 3);
   const disbursed = addDays(d.submitted, 5);
   const maturity = addYears(disbursed, d.termYears);
@@ -128,13 +135,21 @@ export function emptyRows(): ProgrammeRows {
   };
 }
 
-export function startRun(s: Omit<ProgrammeRun, 'out' | 'post' | 'at' | 'fund' | 'settle'>): ProgrammeRun {
+export function startRun(s: Omit<ProgrammeRun, 'out' | 'post' | 'at' | 'fund' | 'settle' | 'pricer' | 'terms'>): ProgrammeRun {
   const out = emptyRows();
+  const known = new Map<string, ReturnType<typeof loanTerms>>();
   const balances = out.balances;
   const events: { date: string; order: number; run: () => void }[] = [];
   return {
     ...s,
     out,
+    pricer: createPricer(s.p),
+    terms(d) {
+      const key = `${d.submitted}|${d.termYears}|${d.method}|${d.rate}|${d.grade}|${d.amount.toFixed(2)}`;
+      let t = known.get(key);
+      if (!t) known.set(key, (t = loanTerms(s.p, d)));
+      return t;
+    },
     post(kind, date, memo, legs, refs = {}) {
       const id = s.uuid();
       out.transactions.push({

@@ -10,14 +10,15 @@
  * Importing it again (from main.ts, for `shutdownTracing`) does not start a second SDK.
  */
 import { loadTracingConfig } from '../config.js';
-import { startTracing, type Tracing } from './otel.js';
+import type { Tracing } from './otel.js';
 
 const KEY = Symbol.for('credit-share.tracing');
 const holder = globalThis as typeof globalThis & { [KEY]?: Tracing | null };
 
 if (holder[KEY] === undefined) {
   const config = loadTracingConfig();
-  holder[KEY] = config.enabled ? startTracing(config) : null;
+  // the SDK and its instrumentations are loaded only when tracing is on (they cost memory and start-up time)
+  holder[KEY] = config.enabled ? (await import('./otel.js')).startTracing(config) : null;
 }
 
 /** Flush buffered spans (call on shutdown, before process.exit); a no-op when tracing is off. */
