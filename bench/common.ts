@@ -57,6 +57,36 @@ export async function committedTransactions(url: string, db: string): Promise<nu
   }
 }
 
+/**
+ * This server's environment for the bench: production settings, pool 10, the bench's secrets, no
+ * demo data, no rate limits (one load generator on one address would be refused). Sections add
+ * DATABASE_URL and PORT (and what they need besides).
+ */
+export const BENCH_SERVER_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  DB_POOL_SIZE: '10',
+  DEMO_DATA: 'off',
+  LOG_LEVEL: 'warn',
+  JWT_SECRET: BENCH_SECRET,
+  NATIONAL_ID_PEPPER: BENCH_PEPPER,
+  RATE_LIMIT_ACTOR_PER_MINUTE: '0',
+  RATE_LIMIT_IP_PER_MINUTE: '0',
+};
+
+/** One GraphQL POST to a bench server on 127.0.0.1, timed; an answer with errors throws. */
+export async function timedQuery(port: number, token: string, query: string, variables: object) {
+  const t0 = performance.now();
+  const r = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await r.json();
+  if (body.errors) throw new Error(`:${port} ${JSON.stringify(body.errors).slice(0, 300)}`);
+  return { ms: performance.now() - t0, body };
+}
+
 export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /**

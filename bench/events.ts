@@ -27,7 +27,7 @@ import postgres from 'postgres';
 import { signDevToken } from '../src/auth/tokens.js';
 import { residentIdCheckDigit } from '../src/identity.js';
 import { startReceiver, verifyStandardWebhook } from '../test/helpers/webhook-receiver.js';
-import { BENCH_PEPPER, BENCH_SECRET, benchDatabase, startProcess, stopProcess, waitForHealth } from './common.js';
+import { BENCH_SECRET, BENCH_SERVER_ENV, benchDatabase, startProcess, stopProcess, waitForHealth } from './common.js';
 
 export interface EventsOptions {
   serverUrl: string;
@@ -171,18 +171,11 @@ const loanRecord = (a: Account, status: string, statusMonth: string) => ({
 
 function serverEnv(opts: EventsOptions, dbUrl: string, eventSeconds: number) {
   return {
+    ...BENCH_SERVER_ENV,
     DATABASE_URL: dbUrl,
-    DB_POOL_SIZE: '10',
     // not production: production refuses loopback webhook targets
     NODE_ENV: 'test',
     PORT: String(opts.port),
-    HOST: '127.0.0.1',
-    DEMO_DATA: 'off',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: BENCH_SECRET,
-    NATIONAL_ID_PEPPER: BENCH_PEPPER,
-    RATE_LIMIT_ACTOR_PER_MINUTE: '0',
-    RATE_LIMIT_IP_PER_MINUTE: '0',
     EVENT_INTERVAL_SECONDS: String(eventSeconds),
     WEBHOOK_INTERVAL_MS: '100',
     WEBHOOK_ALLOW_LOOPBACK: 'true',

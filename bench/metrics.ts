@@ -7,7 +7,17 @@ import { COUNTIES } from '../src/demo/places.js';
 import { rebuildCube } from '../src/modules/metrics/cube.js';
 
 import { cpus, loadavg } from 'node:os';
-import { BENCH_PEPPER, BENCH_SECRET, benchDatabase, markDataset, startProcess, stopProcess, waitForHealth } from './common.js';
+import {
+  BENCH_PEPPER,
+  BENCH_SECRET,
+  BENCH_SERVER_ENV,
+  benchDatabase,
+  markDataset,
+  startProcess,
+  stopProcess,
+  timedQuery,
+  waitForHealth,
+} from './common.js';
 
 const MARKER = (loans: number) => `metrics-groups-v2:${loans}`;
 
@@ -248,18 +258,7 @@ export async function benchMetrics(opts: {
   const servers = opts.sets.map((d, i) => ({
     d,
     port: opts.port + i,
-    child: startProcess(['--import', 'tsx', 'src/main.ts'], {
-      DATABASE_URL: d.url,
-      NODE_ENV: 'production',
-      PORT: String(opts.port + i),
-      HOST: '127.0.0.1',
-      DEMO_DATA: 'off',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: BENCH_SECRET,
-      NATIONAL_ID_PEPPER: BENCH_PEPPER,
-      RATE_LIMIT_ACTOR_PER_MINUTE: '0',
-      RATE_LIMIT_IP_PER_MINUTE: '0',
-    }),
+    child: startProcess(['--import', 'tsx', 'src/main.ts'], { ...BENCH_SERVER_ENV, DATABASE_URL: d.url, PORT: String(opts.port + i) }),
     sql: postgres(d.url, { max: 1, onnotice: () => {} }),
     steady: [] as number[],
     changed: [] as number[],
@@ -271,17 +270,7 @@ export async function benchMetrics(opts: {
       { mode: 'hs256', secret: BENCH_SECRET, isDevSecret: false },
       { sub: 'bench-gov', role: 'GOVERNMENT', inst: 'zjk-finance-bureau' },
     );
-    const ask = async (port: number, f: object | null) => {
-      const t0 = performance.now();
-      const r = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: DASHBOARD_QUERY, variables: { f } }),
-      });
-      const body = await r.json();
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return { ms: performance.now() - t0, body };
-    };
+    const ask = (port: number, f: object | null) => timedQuery(port, token, DASHBOARD_QUERY, { f });
     const filters = [null, { year: 2025 }, { category: 'RURAL_HOUSEHOLD' }, { county: '蔚县' }, null];
     for (const s of servers) {
       await waitForHealth(s.port, s.child);

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { signDevToken } from '../src/auth/tokens.js';
-import { BENCH_PEPPER, BENCH_SECRET, fmt, rssMb, startProcess, stopProcess, waitForHealth } from './common.js';
+import { BENCH_SECRET, BENCH_SERVER_ENV, fmt, rssMb, startProcess, stopProcess, waitForHealth } from './common.js';
 import type { ChildProcess } from 'node:child_process';
 
 export const PROFILE_QUERY = `query Profile($b: ID!, $p: ConsentPurpose!) {
@@ -64,21 +64,9 @@ interface Profile {
   summary: { openAccounts: number; totalBalance: string; worstStatus24Months: string | null };
 }
 
-/** This server's environment for the bench: production, pool 10, no demo data, no rate limits (one load generator on one address). */
+/** This server's environment for the bench on one database and port (BENCH_SERVER_ENV). */
 export function oursEnv(dbUrl: string, port: number): Record<string, string> {
-  return {
-    DATABASE_URL: dbUrl,
-    DB_POOL_SIZE: '10',
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DEMO_DATA: 'off',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: BENCH_SECRET,
-    NATIONAL_ID_PEPPER: BENCH_PEPPER,
-    RATE_LIMIT_ACTOR_PER_MINUTE: '0',
-    RATE_LIMIT_IP_PER_MINUTE: '0',
-  };
+  return { ...BENCH_SERVER_ENV, DATABASE_URL: dbUrl, PORT: String(port) };
 }
 
 const graphqlBody = (borrowerId: string, purpose: string) =>

@@ -27,7 +27,7 @@ import { signDevToken } from '../src/auth/tokens.js';
 import { profileStatement } from '../src/modules/credit/profile.js';
 import { inquiryWindowStart, retentionCutoff } from '../src/modules/credit/rules.js';
 import { businessDate } from '../src/time.js';
-import { BENCH_PEPPER, BENCH_SECRET, committedTransactions, startProcess, stopProcess, waitForHealth } from './common.js';
+import { BENCH_SECRET, BENCH_SERVER_ENV, committedTransactions, timedQuery, startProcess, stopProcess, waitForHealth } from './common.js';
 import { profileDataset, type DatasetSpec } from './dataset.js';
 import { ensureMetricsDataset } from './metrics.js';
 import { PROFILE_QUERY } from './profile.js';
@@ -58,17 +58,7 @@ export const CLUSTER_ENV = {
 const NODES = { node1: CLUSTER_ENV.NODE1_PORT, node2: CLUSTER_ENV.NODE2_PORT, replica: CLUSTER_ENV.REPLICA_PORT };
 const BANKS = ['saibei-rural-bank', 'chongli-city-bank', 'zhangyuan-village-bank'];
 const JWT = { mode: 'hs256' as const, secret: BENCH_SECRET, isDevSecret: false };
-const SERVER_ENV = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  DB_POOL_SIZE: '10',
-  DEMO_DATA: 'off',
-  LOG_LEVEL: 'warn',
-  JWT_SECRET: BENCH_SECRET,
-  NATIONAL_ID_PEPPER: BENCH_PEPPER,
-  RATE_LIMIT_ACTOR_PER_MINUTE: '0',
-  RATE_LIMIT_IP_PER_MINUTE: '0',
-};
+const SERVER_ENV = BENCH_SERVER_ENV;
 
 /** `npm run cluster:up|down` when package.json has it, else the script itself; its output only on failure. */
 function cluster(verb: 'up' | 'down'): { ok: boolean; output: string; seconds: number } {
@@ -415,17 +405,7 @@ async function measure(opts: ScalingOptions) {
   try {
     await Promise.all([waitForHealth(portM, mp), waitForHealth(portR, mr)]);
     const token = await signDevToken(JWT, { sub: 'bench-gov', role: 'GOVERNMENT', inst: 'zjk-finance-bureau' });
-    const ask = async (port: number, f: object | null) => {
-      const t0 = performance.now();
-      const r = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: DASHBOARD_QUERY, variables: { f } }),
-      });
-      const body = await r.json();
-      if (body.errors) throw new Error(`:${port} ${JSON.stringify(body.errors).slice(0, 300)}`);
-      return performance.now() - t0;
-    };
+    const ask = async (port: number, f: object | null) => (await timedQuery(port, token, DASHBOARD_QUERY, { f })).ms;
     for (let i = 0; i < 3; i++) await Promise.all([ask(portM, null), ask(portR, null)]);
     const filters = [null, { year: 2025 }, { category: 'RURAL_HOUSEHOLD' }, { county: '蔚县' }, null];
     const r0 = await readerTx();

@@ -33,6 +33,8 @@ const schema = z
       .refine((u) => !databaseUrlProblem(u), { error: (i) => databaseUrlProblem(String(i.input)) ?? 'invalid' })
       .optional(),
     DATA_DIR: z.string().default('./data'),
+    /** Where migrated PGlite templates are kept (src/demo/template.ts); unset: node_modules/.cache/credit-share. */
+    PGLITE_TEMPLATE_CACHE: z.string().min(1).optional(),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_JWKS_URL: z.string().url().optional(),
@@ -117,6 +119,8 @@ export interface Config {
   /** Reads that tolerate replica lag (metrics, parameters, institution lists); undefined: they use databaseUrl. */
   readDatabaseUrl?: string;
   dataDir: string;
+  /** Where migrated PGlite templates are kept; undefined: under node_modules/.cache. */
+  pgliteTemplateCache?: string;
   dbPoolSize: number;
   jwt: JwtConfig;
   nationalIdPepper: string;
@@ -245,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     readDatabaseUrl: e.READ_DATABASE_URL,
     dataDir: e.DATA_DIR,
+    pgliteTemplateCache: e.PGLITE_TEMPLATE_CACHE,
     dbPoolSize: e.DB_POOL_SIZE,
     jwt,
     nationalIdPepper: e.NATIONAL_ID_PEPPER ?? DEV_PEPPER,

@@ -17,8 +17,8 @@ import { migrateDatabase } from '../db/migrate.js';
  * `migrateDatabase` finds every migration applied and has nothing to do.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** Where templates are kept (PGLITE_TEMPLATE_CACHE moves it: the bench's start on a machine without one). */
-export const TEMPLATE_CACHE = process.env.PGLITE_TEMPLATE_CACHE || path.join(ROOT, 'node_modules/.cache/credit-share');
+/** Where templates are kept unless PGLITE_TEMPLATE_CACHE (Config.pgliteTemplateCache) moves them: the bench's start on a machine without one. */
+export const TEMPLATE_CACHE = path.join(ROOT, 'node_modules/.cache/credit-share');
 
 function packageVersion(name: string): string {
   try {
@@ -88,8 +88,8 @@ export async function buildTemplate(cache = TEMPLATE_CACHE): Promise<string> {
 }
 
 /** The embedded database's directory (as `openConfiguredDatabase` opens it), seeded from the template when new. */
-export async function prepareEmbeddedDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>) {
-  return config.databaseUrl ? 'postgres' : await seedFromTemplate(path.resolve(config.dataDir, 'pglite'));
+export async function prepareEmbeddedDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgliteTemplateCache'>) {
+  return config.databaseUrl ? 'postgres' : await seedFromTemplate(path.resolve(config.dataDir, 'pglite'), config.pgliteTemplateCache);
 }
 
 /**
