@@ -87,6 +87,19 @@ export async function timedQuery(port: number, token: string, query: string, var
   return { ms: performance.now() - t0, body };
 }
 
+/** The p-th percentile (p in percent) of the samples, nearest rank from below; NaN for none. */
+export const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+
+/** The median (the mean of the middle two for an even count). */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** How a bench line reports a target. */
+export const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+
 export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /**

@@ -10,7 +10,18 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { signDevToken } from '../src/auth/tokens.js';
-import { BENCH_SECRET, BENCH_SERVER_ENV, fmt, rssMb, startProcess, stopProcess, waitForHealth } from './common.js';
+import {
+  BENCH_SECRET,
+  BENCH_SERVER_ENV,
+  fmt,
+  median,
+  percentile,
+  rssMb,
+  startProcess,
+  stopProcess,
+  verdict,
+  waitForHealth,
+} from './common.js';
 import type { ChildProcess } from 'node:child_process';
 
 export const PROFILE_QUERY = `query Profile($b: ID!, $p: ConsentPurpose!) {
@@ -176,11 +187,6 @@ function loadRun(server: Server, ids: string[], connections: number, duration: n
   } as any).then((r) => ({ r, errors: () => errors + r.errors + r.non2xx }));
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 export interface ProfileSummary {
   reps: RepResult[];
   medians: Record<ServerKey, { reqPerSec: number; p50: number; p99: number; cpuMsPerRequest: number; rssMb: number }>;
@@ -281,9 +287,11 @@ export async function benchProfile(opts: {
       const m = medians[s.key];
       console.log(`| ${s.name} | ${fmt(m.reqPerSec)} | ${m.p50} | ${m.p99} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.rssMb} |`);
     }
-    const verdict = (x: number, target: number) => `${x.toFixed(2)}× (target ≥ ${target}×: ${x >= target ? 'MET' : 'MISSED'})`;
-    console.log(`\n  this server ÷ raw          = ${verdict(medians.ours.reqPerSec / medians.raw.reqPerSec, 0.9)}  [req/s medians]`);
-    console.log(`  this server ÷ PostGraphile = ${verdict(medians.ours.reqPerSec / medians.postgraphile.reqPerSec, 1.5)}  [req/s medians]`);
+    const ratioLine = (x: number, target: number) => `${x.toFixed(2)}× (target ≥ ${target}×: ${verdict(x >= target)})`;
+    console.log(`\n  this server ÷ raw          = ${ratioLine(medians.ours.reqPerSec / medians.raw.reqPerSec, 0.9)}  [req/s medians]`);
+    console.log(
+      `  this server ÷ PostGraphile = ${ratioLine(medians.ours.reqPerSec / medians.postgraphile.reqPerSec, 1.5)}  [req/s medians]`,
+    );
     const perRep = Array.from({ length: opts.reps }, (_, i) => {
       const of = (k: ServerKey) => reps.find((r) => r.rep === i + 1 && r.server === k)!.reqPerSec;
       return `rep ${i + 1}: ${(of('ours') / of('raw')).toFixed(2)}× raw, ${(of('ours') / of('postgraphile')).toFixed(2)}× PostGraphile`;
@@ -319,11 +327,6 @@ async function sequential(
   }
   return into;
 }
-
-const percentile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
-};
 
 export interface CliffSet {
   borrowers: number;
@@ -404,8 +407,8 @@ export async function benchCliff(opts: {
     return all.map((t) => ({
       label: t.label,
       borrowers: t.borrowers,
-      p50: percentile(t.times, 0.5),
-      p99: percentile(t.times, 0.99),
+      p50: percentile(t.times, 50),
+      p99: percentile(t.times, 99),
       requests: t.times.length,
       accounts: t.accounts.at(-1),
     }));

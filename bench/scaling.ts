@@ -27,9 +27,19 @@ import { signDevToken } from '../src/auth/tokens.js';
 import { profileStatement } from '../src/modules/credit/profile.js';
 import { inquiryWindowStart, retentionCutoff } from '../src/modules/credit/rules.js';
 import { businessDate } from '../src/time.js';
-import { BENCH_SECRET, BENCH_SERVER_ENV, committedTransactions, timedQuery, startProcess, stopProcess, waitForHealth } from './common.js';
+import {
+  BENCH_SECRET,
+  BENCH_SERVER_ENV,
+  committedTransactions,
+  median,
+  percentile,
+  timedQuery,
+  startProcess,
+  stopProcess,
+  waitForHealth,
+} from './common.js';
 import { profileDataset, type DatasetSpec } from './dataset.js';
-import { ensureMetricsDataset } from './metrics.js';
+import { DASHBOARD_QUERY, ensureMetricsDataset } from './metrics.js';
 import { PROFILE_QUERY } from './profile.js';
 
 export interface ScalingOptions {
@@ -301,8 +311,8 @@ export async function statementCeiling(url: string, dbName: string, adminUrl: st
     return {
       perSec: lat.length / elapsed,
       txPerSec: (tx1 - tx0) / elapsed,
-      p50: pct(lat, 50),
-      p99: pct(lat, 99),
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
       errors,
       load1: loadavg()[0],
     };
@@ -310,17 +320,6 @@ export async function statementCeiling(url: string, dbName: string, adminUrl: st
     await sql.end();
   }
 }
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-
-const DASHBOARD_QUERY = `query($f: MetricsFilter) { programmeMetrics(filter: $f) {
-  leverage { creditDisbursed governmentMoney ratio }
-  funds { premiumSubsidyFund riskCompensationFund subsidyOwed compensationShortfall riskReserves { insurer { id } balance } }
-  totals { ...C } monthly { ...C } byCounty { ...C } byCategory { ...C } bySector { ...C }
-  leagueTable { rank institution { id name } cell { ...C } } } }
-fragment C on MetricCell { key label suppressed applications approvals approvalRate loans disbursed outstanding borrowersReached
-  averageInterestRate averagePremiumRate averageFinancingCost savingsVsGuaranteeCompany defaults defaultedAmount defaultRate
-  claimsPaid compensationPaid recoveries premiums premiumSubsidy lossRatio }`;
 
 export type ScalingResult = Awaited<ReturnType<typeof measure>>;
 
@@ -435,15 +434,13 @@ async function measure(opts: ScalingOptions) {
     single: onSingle,
     ceiling,
     metrics: {
-      primary: { p50: pct(lat.primary, 50), p99: pct(lat.primary, 99), runs: lat.primary.length },
-      replica: { p50: pct(lat.replica, 50), p99: pct(lat.replica, 99), runs: lat.replica.length },
+      primary: { p50: percentile(lat.primary, 50), p99: percentile(lat.primary, 99), runs: lat.primary.length },
+      replica: { p50: percentile(lat.replica, 50), p99: percentile(lat.replica, 99), runs: lat.replica.length },
       replicaReads,
       lagMs,
     },
   };
 }
-
-const median = (xs: number[]) => pct(xs, 50);
 
 const GROUP_ORDER = [
   'API replica A',

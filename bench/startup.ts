@@ -21,16 +21,11 @@ import { generateBorrowers } from '../src/demo/generate.js';
 import { generateProgramme, SEED_PLAN } from '../src/demo/programme.js';
 import { Rng } from '../src/demo/random.js';
 import { SEED_PARAMETERS } from '../src/modules/parameters/rules.js';
-import { BENCH_PEPPER, fmt, rssMb, waitForHealth } from './common.js';
+import { BENCH_PEPPER, fmt, median, rssMb, verdict, waitForHealth } from './common.js';
 import { profileDataset } from './dataset.js';
 import { bankToken, oursEnv, PROFILE_QUERY } from './profile.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 
 /** Every process in the tree under `pid` (itself first), from /proc via ps. */
 function processTree(pid: number): { pid: number; rssMb: number; name: string }[] {
